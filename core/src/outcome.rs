@@ -72,6 +72,13 @@ pub struct Rejection {
 }
 
 impl Rejection {
+    /// The rejection for `rule`, of a request whose method was `HEAD` or not.
+    /// A server can use it to answer like the handshake would, for example
+    /// when it must refuse a connection before reading it.
+    pub const fn new(rule: Rule, head_method: bool) -> Self {
+        Rejection { rule, head_method }
+    }
+
     /// The contract rule the request broke.
     pub const fn rule(&self) -> Rule {
         self.rule

@@ -9,7 +9,7 @@ use crate::{Accepted, Rejection};
 pub const MAX_ACCEPT_LEN: usize = 219;
 
 /// The longest rejection response.
-pub const MAX_REJECT_LEN: usize = 241;
+pub const MAX_REJECT_LEN: usize = 200;
 
 /// The longest response of any kind: a buffer of this size always suffices.
 pub const MAX_RESPONSE_LEN: usize = if MAX_ACCEPT_LEN > MAX_REJECT_LEN {
