@@ -1,0 +1,165 @@
+//! No path of a handshake allocates: a counting global allocator watches the
+//! core and the driver through valid and rejected handshakes.
+
+// A global allocator is unsafe to implement; this test file is the one
+// place in the workspace that needs it.
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ws_handshake::driver::{self, Transport};
+use ws_handshake::{Config, Handshake, MAX_RESPONSE_LEN, OriginPolicy, Outcome};
+
+/// Counts the allocations made on a thread while its flag is up.
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static WATCHING: Cell<bool> = const { Cell::new(false) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if WATCHING.with(Cell::get) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if WATCHING.with(Cell::get) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// How many allocations `f` made on this thread.
+fn allocations(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    WATCHING.with(|w| w.set(true));
+    f();
+    WATCHING.with(|w| w.set(false));
+    ALLOCATIONS.load(Ordering::Relaxed) - before
+}
+
+const VALID: &[u8] = b"GET /chat HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\n\
+Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
+Origin: http://example.com\r\nSec-WebSocket-Protocol: chat\r\n\r\n\x81\x80abcd";
+
+const REQUESTS: &[&[u8]] = &[
+    VALID,
+    b"\x16\x03\x01\x02\x00",
+    b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+    b"HEAD / HTTP/1.1\r\n\r\n",
+    b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n",
+    b"GET /chat HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n",
+    b"GET /chat HTTP/1.1\r\nHost: exa",
+    b"",
+];
+
+/// A transport over fixed memory: reads a static request, writes into an
+/// array.
+struct Fixed {
+    input: &'static [u8],
+    output: [u8; MAX_RESPONSE_LEN],
+    written: usize,
+}
+
+impl Transport for Fixed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.input.len().min(buf.len()).min(7);
+        let (now, rest) = self.input.split_at(n);
+        buf[..n].copy_from_slice(now);
+        self.input = rest;
+        Ok(n)
+    }
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = buf.len().min(self.output.len() - self.written);
+        self.output[self.written..self.written + n].copy_from_slice(&buf[..n]);
+        self.written += n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn set_read_timeout(&mut self, _: Option<std::time::Duration>) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn no_handshake_allocates() {
+    let protocols = ["chat"];
+    let config = Config {
+        protocols: &protocols,
+        origin: OriginPolicy::SameHost,
+        ..Config::default()
+    };
+    let mut statuses = Vec::with_capacity(2 * REQUESTS.len());
+    let mut head = [0; 8192];
+    let count = allocations(|| {
+        for request in REQUESTS {
+            // The core, byte by byte, then the response.
+            let mut handshake = Handshake::new(&config).unwrap();
+            let mut response = [0; MAX_RESPONSE_LEN];
+            let mut status = 0;
+            for end in 0..=request.len() {
+                match handshake.feed(&request[..end], end == request.len()) {
+                    Outcome::NeedMore => continue,
+                    Outcome::Accept(accepted) => {
+                        accepted.write_response(&mut response).unwrap();
+                        status = 101;
+                    }
+                    Outcome::Reject(rejection) => {
+                        rejection.write_response(&mut response).unwrap();
+                        status = rejection.status();
+                    }
+                }
+                break;
+            }
+            statuses.push(status);
+            // The driver over fixed memory.
+            let fixed = Fixed {
+                input: request,
+                output: [0; MAX_RESPONSE_LEN],
+                written: 0,
+            };
+            let status = match driver::accept(fixed, &config, &mut head) {
+                Ok(upgraded) => {
+                    // Reads of 7 bytes: the head's last read brought part of the frame.
+                    assert!(b"\x81\x80abcd".starts_with(upgraded.leftover));
+                    101
+                }
+                Err(driver::Error::Rejected { rejection, .. }) => rejection.status(),
+                Err(_) => 0,
+            };
+            statuses.push(status);
+        }
+    });
+    assert_eq!(
+        statuses,
+        [
+            101, 101, 400, 400, 505, 505, 405, 405, 400, 400, 426, 426, 400, 400, 400, 400
+        ]
+    );
+    assert_eq!(count, 0, "the handshakes allocated {count} times");
+}
+
+#[test]
+fn the_counter_sees_an_allocation() {
+    assert_eq!(allocations(|| drop(std::hint::black_box(vec![0u8; 16]))), 1);
+}
