@@ -308,7 +308,8 @@ fn a_stalled_client_gets_408_at_the_deadline() {
 #[test]
 fn each_failing_step_is_reported_as_an_error() {
     let config = Config::default();
-    let cases: Vec<(&[u8], fn(&mut Mem), Step)> = vec![
+    type Fault = fn(&mut Mem);
+    let cases: Vec<(&[u8], Fault, Step)> = vec![
         (
             VALID,
             |m| m.writes = [Op::Fail(ErrorKind::BrokenPipe)].into(),
