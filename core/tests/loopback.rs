@@ -1,0 +1,609 @@
+//! The echo server example, its own code included below, on 127.0.0.1 with
+//! real clients over real sockets.
+//!
+//! `rules.rs` proves which bytes each response holds; only a kernel shows
+//! whether they arrive. Here a frame sent in the same TCP segment as the head
+//! must survive the handshake, and every rejection must reach the client
+//! whole and be followed by a clean end-of-stream (a FIN, `read` returning
+//! `Ok(0)`), never by a reset (an RST, `ConnectionReset`), which the kernel
+//! sends when a socket closes with unread input and which can destroy a
+//! response the client has not read yet. The 2 MiB header flood is the case
+//! where peers lose their 431 that way.
+//!
+//! Every socket has read and write timeouts and every loop is bounded, so a
+//! broken server fails a test instead of hanging it. Each test starts its
+//! own server thread, left running when the test ends.
+
+#[path = "../examples/echo_server/server.rs"]
+mod server;
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use tungstenite::Message;
+use ws_handshake::{Config, Rule, accept_key};
+
+/// How long one read or write on a test socket may block.
+const IO_TIMEOUT: Duration = Duration::from_secs(5);
+/// The most bytes a test reads from one connection.
+const MAX_RECEIVED: usize = 1 << 20;
+/// The key of RFC 6455's example.
+const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
+
+/// Starts the echo server on an ephemeral loopback port and returns it.
+fn start(config: Config<'static>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("local address");
+    let config: &'static Config<'static> = Box::leak(Box::new(config));
+    thread::spawn(move || server::serve(listener, config, 64));
+    addr
+}
+
+/// A connection to `addr` whose reads and writes time out.
+fn connect(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(IO_TIMEOUT))
+        .and(stream.set_write_timeout(Some(IO_TIMEOUT)))
+        .expect("socket timeouts");
+    stream
+}
+
+/// A request head: `request_line`, the fields of a valid handshake except
+/// those named in `drop`, then the `add` lines.
+fn request(request_line: &str, drop: &[&str], add: &[&str]) -> Vec<u8> {
+    let fields = [
+        "Host: example.com",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        &format!("Sec-WebSocket-Key: {KEY}"),
+        "Sec-WebSocket-Version: 13",
+    ];
+    let mut text = format!("{request_line}\r\n");
+    for line in fields
+        .into_iter()
+        .filter(|field| {
+            !drop
+                .iter()
+                .any(|name| field.starts_with(&format!("{name}:")))
+        })
+        .chain(add.iter().copied())
+    {
+        text.push_str(line);
+        text.push_str("\r\n");
+    }
+    text.push_str("\r\n");
+    text.into_bytes()
+}
+
+/// The valid handshake with the `add` lines.
+fn valid(add: &[&str]) -> Vec<u8> {
+    request("GET /chat HTTP/1.1", &[], add)
+}
+
+/// A client frame: FIN set, `opcode`, masked as RFC 6455 section 5.3 says.
+fn masked_frame(opcode: u8, payload: &[u8]) -> Vec<u8> {
+    let len = u8::try_from(payload.len()).expect("a short payload");
+    assert!(len < 126, "a short payload");
+    let mask = [0x37, 0xfa, 0x21, 0x3d];
+    let mut frame = vec![0x80 | opcode, 0x80 | len];
+    frame.extend_from_slice(&mask);
+    frame.extend(payload.iter().zip(mask.iter().cycle()).map(|(b, m)| b ^ m));
+    frame
+}
+
+/// Reads into `received` until `enough` holds for it or the stream ends, and
+/// says whether it ended. A reset, a timeout or more than [`MAX_RECEIVED`]
+/// bytes fail the test, showing what had arrived.
+fn read_until(
+    stream: &mut TcpStream,
+    received: &mut Vec<u8>,
+    enough: impl Fn(&[u8]) -> bool,
+) -> bool {
+    let mut chunk = [0; 16 * 1024];
+    while !enough(received) {
+        assert!(
+            received.len() <= MAX_RECEIVED,
+            "more than {MAX_RECEIVED} bytes and no end"
+        );
+        match stream.read(&mut chunk) {
+            Ok(0) => return true,
+            Ok(n) => received.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => {
+                let what = match e.kind() {
+                    ErrorKind::ConnectionReset => "reset by the server",
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut => "no end-of-stream in time",
+                    _ => "read failed",
+                };
+                panic!(
+                    "{what} ({e}) after {} bytes: {:?}",
+                    received.len(),
+                    String::from_utf8_lossy(received)
+                );
+            }
+        }
+    }
+    false
+}
+
+/// Where the head in `bytes` ends: just past its blank line.
+fn head_end(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4)
+}
+
+/// A response as received: status line, fields in order, and what followed
+/// the head.
+#[derive(Debug)]
+struct Response {
+    status_line: String,
+    fields: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn parse(bytes: &[u8]) -> Response {
+        let end = head_end(bytes).unwrap_or_else(|| {
+            panic!(
+                "no complete response head in {:?}",
+                String::from_utf8_lossy(bytes)
+            )
+        });
+        let head = std::str::from_utf8(&bytes[..end - 4]).expect("an ASCII head");
+        let mut lines = head.split("\r\n");
+        let status_line = lines.next().unwrap_or_default().to_owned();
+        let fields = lines
+            .map(|line| {
+                let (name, value) = line.split_once(": ").expect("a `name: value` line");
+                (name.to_owned(), value.to_owned())
+            })
+            .collect();
+        Response {
+            status_line,
+            fields,
+            body: bytes[end..].to_vec(),
+        }
+    }
+
+    /// The value of the field `name`, which must not appear twice.
+    fn field(&self, name: &str) -> Option<&str> {
+        let mut values = self
+            .fields
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str());
+        let value = values.next();
+        assert_eq!(values.next(), None, "{name} twice in {self:?}");
+        value
+    }
+}
+
+/// Reads a whole response up to the end-of-stream.
+fn read_response(stream: &mut TcpStream) -> Response {
+    let mut received = Vec::new();
+    read_until(stream, &mut received, |_| false);
+    Response::parse(&received)
+}
+
+/// Sends `bytes` on a fresh connection, half-closes if `end_of_stream`, and
+/// reads the response to the end-of-stream.
+fn exchange(addr: SocketAddr, bytes: &[u8], end_of_stream: bool) -> Response {
+    let mut stream = connect(addr);
+    stream.write_all(bytes).expect("write the request");
+    if end_of_stream {
+        stream.shutdown(Shutdown::Write).expect("half-close");
+    }
+    read_response(&mut stream)
+}
+
+/// The rule with contract number `number`.
+fn rule(number: &str) -> Rule {
+    *Rule::ALL
+        .iter()
+        .find(|rule| rule.number() == number)
+        .unwrap_or_else(|| panic!("no rule {number}"))
+}
+
+/// Checks a rejection: exactly `status_line`, `Connection: close`, the
+/// `extra` lines, and the rule's sentence as a body whose length is the
+/// `Content-Length`, or, after a HEAD, neither body nor `Content-Length`.
+fn assert_rejected(
+    what: &str,
+    response: &Response,
+    status_line: &str,
+    number: &str,
+    extra: &[&str],
+    head_request: bool,
+) {
+    assert_eq!(response.status_line, status_line, "{what}: {response:?}");
+    assert_eq!(
+        response.field("Connection"),
+        Some("close"),
+        "{what}: {response:?}"
+    );
+    for line in extra {
+        let (name, value) = line.split_once(": ").expect("a `name: value` line");
+        assert_eq!(response.field(name), Some(value), "{what}: {response:?}");
+    }
+    let content_length = response.field("Content-Length");
+    if head_request {
+        assert_eq!(content_length, None, "{what}: {response:?}");
+        assert!(response.body.is_empty(), "{what}: a body after HEAD");
+    } else {
+        let length: usize = content_length
+            .unwrap_or_else(|| panic!("{what}: no Content-Length in {response:?}"))
+            .parse()
+            .expect("a decimal Content-Length");
+        assert_eq!(length, response.body.len(), "{what}: {response:?}");
+        assert_eq!(
+            response.body,
+            rule(number).body().as_bytes(),
+            "{what}: body"
+        );
+    }
+}
+
+#[test]
+fn tungstenite_client_echoes() {
+    let addr = start(Config::default());
+    let (mut socket, response) =
+        tungstenite::client::client(format!("ws://{addr}/chat"), connect(addr))
+            .expect("the handshake succeeds");
+    assert_eq!(response.status(), 101);
+    for message in [
+        Message::text("hello over loopback"),
+        Message::binary(vec![0u8, 1, 2, 0x7f, 0x80, 0xfe, 0xff]),
+    ] {
+        socket.send(message.clone()).expect("send");
+        assert_eq!(socket.read().expect("the echo"), message);
+    }
+    socket.close(None).expect("start the closing handshake");
+    let mut closed = false;
+    for _ in 0..4 {
+        match socket.read() {
+            Ok(Message::Close(_)) => {}
+            Err(tungstenite::Error::ConnectionClosed) => {
+                closed = true;
+                break;
+            }
+            other => panic!("while closing: {other:?}"),
+        }
+    }
+    assert!(closed, "the closing handshake did not complete");
+    assert_eq!(
+        socket.get_mut().read(&mut [0; 1]).map_err(|e| e.kind()),
+        Ok(0)
+    );
+}
+
+#[test]
+fn frame_in_same_segment_as_head_is_echoed() {
+    let addr = start(Config::default());
+    let mut stream = connect(addr);
+    stream.set_nodelay(true).expect("nodelay");
+    let payload = b"sent with the head";
+    let bytes = [valid(&[]), masked_frame(0x1, payload)].concat();
+    stream.write_all(&bytes).expect("one write: head and frame");
+
+    let echo_len = 2 + payload.len();
+    let mut received = Vec::new();
+    read_until(&mut stream, &mut received, |r| {
+        head_end(r).is_some_and(|end| r.len() >= end + echo_len)
+    });
+    let response = Response::parse(&received);
+    assert_eq!(response.status_line, "HTTP/1.1 101 Switching Protocols");
+    let accept = accept_key(KEY.as_bytes());
+    assert_eq!(
+        response.field("Sec-WebSocket-Accept").map(str::as_bytes),
+        Some(&accept[..])
+    );
+    let echo = [&[0x81, payload.len() as u8][..], payload].concat();
+    assert_eq!(response.body, echo, "the echo, unmasked, and nothing else");
+
+    // Close with 1000: the server answers with the same code, then a FIN.
+    stream
+        .write_all(&masked_frame(0x8, &[0x03, 0xe8]))
+        .expect("send close");
+    let mut received = Vec::new();
+    assert!(read_until(&mut stream, &mut received, |_| false));
+    assert_eq!(received, [0x88, 0x02, 0x03, 0xe8]);
+}
+
+#[test]
+fn plain_http_get_gets_400() {
+    let addr = start(Config::default());
+    let url = format!("http://{addr}/chat");
+    let agent = |status_as_error| {
+        ureq::Agent::config_builder()
+            .timeout_global(Some(IO_TIMEOUT))
+            .http_status_as_error(status_as_error)
+            .build()
+            .new_agent()
+    };
+    match agent(true).get(&url).call() {
+        Err(ureq::Error::StatusCode(400)) => {}
+        other => panic!("expected status 400, got {other:?}"),
+    }
+    let mut response = agent(false).get(&url).call().expect("a response");
+    assert_eq!(response.status(), 400);
+    let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok());
+    assert_eq!(header("connection"), Some("close"));
+    let body = response.body_mut().read_to_string().expect("the body");
+    assert_eq!(body, rule("8").body());
+
+    // The same over a raw socket: the framing ureq does not show.
+    let plain = format!("GET /chat HTTP/1.1\r\nHost: {addr}\r\nAccept: */*\r\n\r\n");
+    let response = exchange(addr, plain.as_bytes(), false);
+    assert_rejected(
+        "plain GET",
+        &response,
+        "HTTP/1.1 400 Bad Request",
+        "8",
+        &[],
+        false,
+    );
+}
+
+#[test]
+fn header_flood_gets_complete_431_and_clean_eof() {
+    const FLOOD: usize = 2 << 20;
+    let addr = start(Config::default());
+    let mut flood = b"GET /chat HTTP/1.1\r\nHost: example.com\r\nX-Flood: ".to_vec();
+    flood.resize(flood.len() + FLOOD, b'a');
+    flood.extend_from_slice(b"\r\n\r\n");
+    for round in 1..=3 {
+        let mut stream = connect(addr);
+        let mut writer = stream.try_clone().expect("clone the stream");
+        let bytes = flood.clone();
+        // The server answers after 8 KiB, while this thread is still writing.
+        let writing = thread::spawn(move || {
+            writer
+                .write_all(&bytes)
+                .and_then(|()| writer.shutdown(Shutdown::Write))
+        });
+        let response = read_response(&mut stream);
+        let written = writing.join().expect("the writer thread");
+        written.unwrap_or_else(|e| {
+            panic!("round {round}: writing the 2 MiB and half-closing failed: {e}")
+        });
+        assert_rejected(
+            &format!("flood round {round}"),
+            &response,
+            "HTTP/1.1 431 Request Header Fields Too Large",
+            "2",
+            &[],
+            false,
+        );
+        // Both sides closed: still a clean end, no late reset.
+        assert_eq!(
+            stream.read(&mut [0; 1]).map_err(|e| e.kind()),
+            Ok(0),
+            "round {round}"
+        );
+    }
+}
+
+#[test]
+fn stalled_client_gets_408() {
+    let addr = start(Config {
+        handshake_timeout: Duration::from_secs(1),
+        ..Config::default()
+    });
+    let mut stream = connect(addr);
+    let started = Instant::now();
+    stream
+        .write_all(b"GET /chat HTTP/1.1\r\nHost: exa")
+        .expect("half a head");
+    let response = read_response(&mut stream);
+    let elapsed = started.elapsed();
+    assert_rejected(
+        "stall",
+        &response,
+        "HTTP/1.1 408 Request Timeout",
+        "15",
+        &[],
+        false,
+    );
+    assert!(
+        elapsed >= Duration::from_millis(900) && elapsed <= Duration::from_secs(3),
+        "answered after {elapsed:?}"
+    );
+}
+
+/// One malformed request of the rejection table.
+struct Case {
+    name: &'static str,
+    bytes: Vec<u8>,
+    /// Half-close after the bytes.
+    end_of_stream: bool,
+    status_line: &'static str,
+    rule: &'static str,
+    extra: &'static [&'static str],
+}
+
+fn case(
+    name: &'static str,
+    bytes: impl Into<Vec<u8>>,
+    status: &'static str,
+    rule: &'static str,
+) -> Case {
+    Case {
+        name,
+        bytes: bytes.into(),
+        end_of_stream: false,
+        status_line: status,
+        rule,
+        extra: &[],
+    }
+}
+
+const BAD_REQUEST: &str = "HTTP/1.1 400 Bad Request";
+
+fn cases() -> Vec<Case> {
+    // The start of a TLS 1.2 ClientHello record.
+    let mut client_hello = vec![
+        0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03,
+    ];
+    client_hello.extend((0..32).map(|i| i * 7));
+    let ended = |mut case: Case| {
+        case.end_of_stream = true;
+        case
+    };
+    let with = |extra, mut case: Case| {
+        case.extra = extra;
+        case
+    };
+    vec![
+        case("TLS ClientHello", client_hello, BAD_REQUEST, "1"),
+        case(
+            "HTTP/2 preface",
+            &b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"[..],
+            "HTTP/1.1 505 HTTP Version Not Supported",
+            "1b",
+        ),
+        case(
+            "NUL in a field value",
+            valid(&["X-Bad: a\0b"]),
+            BAD_REQUEST,
+            "1",
+        ),
+        case("obs-fold", valid(&["X-Folded: a", " b"]), BAD_REQUEST, "1"),
+        case(
+            "a 16 KiB field",
+            valid(&[&format!("X-Big: {}", "b".repeat(16 * 1024))]),
+            "HTTP/1.1 431 Request Header Fields Too Large",
+            "2",
+        ),
+        case(
+            "HTTP/1.0",
+            request("GET /chat HTTP/1.0", &[], &[]),
+            BAD_REQUEST,
+            "3",
+        ),
+        with(
+            &["Allow: GET"],
+            case(
+                "POST",
+                request("POST /chat HTTP/1.1", &[], &[]),
+                "HTTP/1.1 405 Method Not Allowed",
+                "4",
+            ),
+        ),
+        with(
+            &["Allow: GET"],
+            case(
+                "HEAD",
+                request("HEAD /chat HTTP/1.1", &[], &[]),
+                "HTTP/1.1 405 Method Not Allowed",
+                "4",
+            ),
+        ),
+        case(
+            "asterisk target",
+            request("GET * HTTP/1.1", &[], &[]),
+            BAD_REQUEST,
+            "5",
+        ),
+        case(
+            "missing Host",
+            request("GET /chat HTTP/1.1", &["Host"], &[]),
+            BAD_REQUEST,
+            "6",
+        ),
+        case("two Hosts", valid(&["Host: example.org"]), BAD_REQUEST, "6"),
+        case(
+            "Content-Length: 5 and a body",
+            [valid(&["Content-Length: 5"]), b"hello".to_vec()].concat(),
+            BAD_REQUEST,
+            "7",
+        ),
+        case(
+            "chunked",
+            [
+                valid(&["Transfer-Encoding: chunked"]),
+                b"5\r\nhello\r\n0\r\n\r\n".to_vec(),
+            ]
+            .concat(),
+            BAD_REQUEST,
+            "7",
+        ),
+        case(
+            "Connection: keep-alive",
+            request(
+                "GET /chat HTTP/1.1",
+                &["Connection"],
+                &["Connection: keep-alive"],
+            ),
+            BAD_REQUEST,
+            "9",
+        ),
+        case(
+            "missing key",
+            request("GET /chat HTTP/1.1", &["Sec-WebSocket-Key"], &[]),
+            BAD_REQUEST,
+            "10",
+        ),
+        case(
+            "short key",
+            request(
+                "GET /chat HTTP/1.1",
+                &["Sec-WebSocket-Key"],
+                &["Sec-WebSocket-Key: c2hvcnQ="],
+            ),
+            BAD_REQUEST,
+            "10",
+        ),
+        with(
+            &["Sec-WebSocket-Version: 13", "Upgrade: websocket"],
+            case(
+                "version 8",
+                request(
+                    "GET /chat HTTP/1.1",
+                    &["Sec-WebSocket-Version"],
+                    &["Sec-WebSocket-Version: 8"],
+                ),
+                "HTTP/1.1 426 Upgrade Required",
+                "11",
+            ),
+        ),
+        case(
+            "foreign origin",
+            valid(&["Origin: https://evil.example"]),
+            "HTTP/1.1 403 Forbidden",
+            "12b",
+        ),
+        ended(case(
+            "nothing, then end of stream",
+            Vec::new(),
+            BAD_REQUEST,
+            "14",
+        )),
+        ended(case(
+            "half a head, then end of stream",
+            &b"GET /chat HTTP/1.1\r\nHost: exa"[..],
+            BAD_REQUEST,
+            "14",
+        )),
+    ]
+}
+
+#[test]
+fn rejections_are_framed_and_end_in_fin() {
+    let addr = start(Config::default());
+    for case in cases() {
+        let response = exchange(addr, &case.bytes, case.end_of_stream);
+        assert_rejected(
+            case.name,
+            &response,
+            case.status_line,
+            case.rule,
+            case.extra,
+            case.bytes.starts_with(b"HEAD "),
+        );
+    }
+}
