@@ -24,10 +24,7 @@ fn time(iterations: u32, mut f: impl FnMut()) -> f64 {
 }
 
 fn main() {
-    let iterations = std::env::args()
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000_000);
+    let iterations = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
     let config = Config::default();
     let accept = || {
         let mut handshake = Handshake::new(&config).expect("default config");
@@ -49,19 +46,12 @@ fn main() {
     for f in [&accept as &dyn Fn(), &httparse, &key] {
         time(iterations / 10, f);
     }
-    let best = |f: &dyn Fn()| {
-        (0..3)
-            .map(|_| time(iterations, f))
-            .fold(f64::INFINITY, f64::min)
-    };
+    let best = |f: &dyn Fn()| (0..3).map(|_| time(iterations, f)).fold(f64::INFINITY, f64::min);
     let (ours, parse, key) = (best(&accept), best(&httparse), best(&key));
     println!("{} bytes, {iterations} iterations, best of 3", CHROME.len());
     println!("accept (parse + validate + key + 101) {ours:8.1} ns");
     println!("httparse alone                        {parse:8.1} ns");
     println!("accept key alone (SHA-1 + base64)     {key:8.1} ns");
     println!("accept / httparse                     {:8.2}", ours / parse);
-    println!(
-        "accept / (httparse + key)             {:8.2}",
-        ours / (parse + key)
-    );
+    println!("accept / (httparse + key)             {:8.2}", ours / (parse + key));
 }

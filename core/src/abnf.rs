@@ -104,9 +104,7 @@ fn pct_encoding_is_valid(mut bytes: &[u8]) -> bool {
 fn is_reg_name(bytes: &[u8]) -> bool {
     !bytes.is_empty()
         && pct_encoding_is_valid(bytes)
-        && bytes
-            .iter()
-            .all(|&b| b == b'%' || is_unreserved_or_sub_delim(b))
+        && bytes.iter().all(|&b| b == b'%' || is_unreserved_or_sub_delim(b))
 }
 
 /// ```text
@@ -122,9 +120,7 @@ fn is_ip_literal(inside: &[u8]) -> bool {
         return !version.is_empty()
             && version.iter().all(u8::is_ascii_hexdigit)
             && !address.is_empty()
-            && address
-                .iter()
-                .all(|&b| b == b':' || is_unreserved_or_sub_delim(b));
+            && address.iter().all(|&b| b == b':' || is_unreserved_or_sub_delim(b));
     }
     core::str::from_utf8(inside).is_ok_and(|text| text.parse::<core::net::Ipv6Addr>().is_ok())
 }
@@ -178,9 +174,7 @@ fn is_scheme(bytes: &[u8]) -> bool {
     match bytes {
         [first, rest @ ..] => {
             first.is_ascii_alphabetic()
-                && rest
-                    .iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+                && rest.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
         }
         [] => false,
     }
@@ -235,10 +229,7 @@ pub(crate) fn target_path(target: &str) -> Option<&str> {
     if !known.iter().any(|k| k.eq_ignore_ascii_case(scheme)) {
         return None;
     }
-    let authority_len = rest
-        .iter()
-        .position(|&b| b == b'/' || b == b'?')
-        .unwrap_or(rest.len());
+    let authority_len = rest.iter().position(|&b| b == b'/' || b == b'?').unwrap_or(rest.len());
     let (authority, path) = rest.split_at(authority_len);
     host_port(authority)?;
     if !is_path_and_query(path) {
@@ -259,10 +250,7 @@ pub(crate) fn target_path(target: &str) -> Option<&str> {
 pub(crate) fn is_websocket_key(value: &[u8]) -> bool {
     match value {
         [chars @ .., b'=', b'='] => {
-            chars.len() == 22
-                && chars
-                    .iter()
-                    .all(|&b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+            chars.len() == 22 && chars.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
         }
         _ => false,
     }

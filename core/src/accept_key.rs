@@ -25,10 +25,7 @@ pub const ACCEPT_KEY_LEN: usize = 28;
 /// assert_eq!(&accept, b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 /// ```
 pub fn accept_key(key: &[u8]) -> [u8; ACCEPT_KEY_LEN] {
-    let digest = Sha1::new()
-        .chain_update(key)
-        .chain_update(WEBSOCKET_GUID)
-        .finalize();
+    let digest = Sha1::new().chain_update(key).chain_update(WEBSOCKET_GUID).finalize();
     let mut accept = [0; ACCEPT_KEY_LEN];
     // 20 bytes always encode to exactly 28, so this cannot fail; a failure
     // would leave zeros, which the tests would see.

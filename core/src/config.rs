@@ -5,12 +5,6 @@ use core::time::Duration;
 
 use crate::abnf;
 
-/// The most header fields a [`Config`] may allow.
-///
-/// The validator hands the complete head to `httparse` with a header array on
-/// the stack (no heap); this bounds that array to 128 × 32 bytes.
-pub const MAX_HEADERS_LIMIT: usize = 128;
-
 /// The longest subprotocol name a [`Config`] may list.
 ///
 /// It bounds the 101 response, so that [`crate::MAX_RESPONSE_LEN`] is a
@@ -40,8 +34,7 @@ pub struct Config<'a> {
     /// The longest request head, counted from its first byte to the end of
     /// the blank line (rule 2). Default 8192.
     pub max_head_len: usize,
-    /// The most header fields a head may have (rule 2). Default 64, at most
-    /// [`MAX_HEADERS_LIMIT`].
+    /// The most header fields a head may have (rule 2). Default 64.
     pub max_headers: usize,
     /// Which origins are allowed (rule 12b). Default [`OriginPolicy::SameHost`].
     pub origin: OriginPolicy<'a>,
@@ -79,8 +72,6 @@ impl Default for Config<'_> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// `max_headers` is above [`MAX_HEADERS_LIMIT`].
-    TooManyHeaders,
     /// An entry of `protocols` is not a token (RFC 9110 section 5.6.2), so no
     /// client could offer it.
     ProtocolNotToken,
@@ -91,11 +82,8 @@ pub enum ConfigError {
 impl core::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
-            ConfigError::TooManyHeaders => "max_headers is above MAX_HEADERS_LIMIT",
             ConfigError::ProtocolNotToken => "a configured subprotocol is not a token",
-            ConfigError::ProtocolTooLong => {
-                "a configured subprotocol is longer than MAX_PROTOCOL_LEN"
-            }
+            ConfigError::ProtocolTooLong => "a configured subprotocol is longer than MAX_PROTOCOL_LEN",
         })
     }
 }
@@ -107,9 +95,6 @@ impl Config<'_> {
     /// Checks the bounds that the rest of the crate relies on.
     /// [`crate::Handshake::new`] calls it, so an invalid config never runs.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.max_headers > MAX_HEADERS_LIMIT {
-            return Err(ConfigError::TooManyHeaders);
-        }
         for protocol in self.protocols {
             if !abnf::is_token(protocol.as_bytes()) {
                 return Err(ConfigError::ProtocolNotToken);

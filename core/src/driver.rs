@@ -161,22 +161,10 @@ impl std::fmt::Display for Error {
             Error::Rejected { rejection, linger } => {
                 write!(f, "rejected with {} (linger: {linger:?})", rejection.rule())
             }
-            Error::Io {
-                step,
-                rejection: Some(rejection),
-                source,
-            } => {
-                write!(
-                    f,
-                    "{step:?} failed while rejecting with {}: {source}",
-                    rejection.rule()
-                )
+            Error::Io { step, rejection: Some(rejection), source } => {
+                write!(f, "{step:?} failed while rejecting with {}: {source}", rejection.rule())
             }
-            Error::Io {
-                step,
-                rejection: None,
-                source,
-            } => write!(f, "{step:?} failed: {source}"),
+            Error::Io { step, rejection: None, source } => write!(f, "{step:?} failed: {source}"),
         }
     }
 }
@@ -203,9 +191,7 @@ pub fn accept<'b, T: Transport>(
 ) -> Result<Upgraded<'b, T>, Error> {
     let mut handshake = Handshake::new(config).map_err(Error::Config)?;
     if buf.len() < config.max_head_len {
-        return Err(Error::BufferTooSmall {
-            required: config.max_head_len,
-        });
+        return Err(Error::BufferTooSmall { required: config.max_head_len });
     }
     // A timeout too large for the clock means no deadline.
     let deadline = stream.now().checked_add(config.handshake_timeout);
@@ -221,14 +207,8 @@ pub fn accept<'b, T: Transport>(
         if left.is_some_and(|left| left.is_zero()) {
             return Err(reject(stream, config, handshake.timed_out()));
         }
-        let io_error = |step, source| Error::Io {
-            step,
-            rejection: None,
-            source,
-        };
-        stream
-            .set_read_timeout(left)
-            .map_err(|e| io_error(Step::SetReadTimeout, e))?;
+        let io_error = |step, source| Error::Io { step, rejection: None, source };
+        stream.set_read_timeout(left).map_err(|e| io_error(Step::SetReadTimeout, e))?;
         // Never empty: `progress` decides once `max_head_len` bytes are in.
         let spare = buf.get_mut(filled..).unwrap_or_default();
         match stream.read(spare) {
@@ -244,25 +224,12 @@ pub fn accept<'b, T: Transport>(
     let (head, leftover) = received.split_at(head_len.min(received.len()));
     match handshake.validate(head) {
         Ok(request) => {
-            let io_error = |step, source| Error::Io {
-                step,
-                rejection: None,
-                source,
-            };
+            let io_error = |step, source| Error::Io { step, rejection: None, source };
             let mut response = [0; MAX_RESPONSE_LEN];
-            let len = request
-                .write_response(&mut response)
-                .map_err(|e| io_error(Step::Write, io::Error::other(e)))?;
-            send(&mut stream, response.get(..len).unwrap_or_default())
-                .map_err(|(step, e)| io_error(step, e))?;
-            stream
-                .set_read_timeout(None)
-                .map_err(|e| io_error(Step::SetReadTimeout, e))?;
-            Ok(Upgraded {
-                stream,
-                request,
-                leftover,
-            })
+            let len = request.write_response(&mut response).map_err(|e| io_error(Step::Write, io::Error::other(e)))?;
+            send(&mut stream, response.get(..len).unwrap_or_default()).map_err(|(step, e)| io_error(step, e))?;
+            stream.set_read_timeout(None).map_err(|e| io_error(Step::SetReadTimeout, e))?;
+            Ok(Upgraded { stream, request, leftover })
         }
         Err(rejection) => Err(reject(stream, config, rejection)),
     }
@@ -271,20 +238,13 @@ pub fn accept<'b, T: Transport>(
 /// `Interrupted` is retried at once; `WouldBlock` and `TimedOut` are a read
 /// timeout expiring, after which the caller looks at its clock.
 fn is_retry(error: &io::Error) -> bool {
-    matches!(
-        error.kind(),
-        ErrorKind::Interrupted | ErrorKind::WouldBlock | ErrorKind::TimedOut
-    )
+    matches!(error.kind(), ErrorKind::Interrupted | ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
 
 /// Sends the error response, half-closes and lingers (contract section 5),
 /// then drops the stream, closing it.
 fn reject<T: Transport>(mut stream: T, config: &Config<'_>, rejection: Rejection) -> Error {
-    let io_error = |step, source| Error::Io {
-        step,
-        rejection: Some(rejection),
-        source,
-    };
+    let io_error = |step, source| Error::Io { step, rejection: Some(rejection), source };
     let mut response = [0; MAX_RESPONSE_LEN];
     let len = match rejection.write_response(&mut response) {
         Ok(len) => len,
@@ -341,9 +301,7 @@ fn linger<T: Transport>(stream: &mut T, config: &Config<'_>) -> io::Result<Linge
             return Ok(LingerEnd::TimeUp);
         }
         stream.set_read_timeout(Some(left))?;
-        let take = usize::try_from(budget)
-            .unwrap_or(LINGER_CHUNK)
-            .min(LINGER_CHUNK);
+        let take = usize::try_from(budget).unwrap_or(LINGER_CHUNK).min(LINGER_CHUNK);
         match stream.read(scratch.get_mut(..take).unwrap_or_default()) {
             Ok(0) => return Ok(LingerEnd::PeerClosed),
             Ok(n) => budget = budget.saturating_sub(u64::try_from(n).unwrap_or(u64::MAX)),

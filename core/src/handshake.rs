@@ -1,6 +1,7 @@
 //! The entry point: bytes and "the stream ended" in, one of the contract's
 //! three outcomes out (contract sections 1 and 2).
 
+use crate::fields::Fields;
 use crate::parser::{Parser, Scan};
 use crate::validate::validate;
 use crate::{Config, ConfigError, Outcome, Rejection, Rule};
@@ -28,6 +29,7 @@ use crate::{Config, ConfigError, Outcome, Rejection, Rule};
 pub struct Handshake<'c> {
     config: &'c Config<'c>,
     parser: Parser,
+    fields: Fields,
 }
 
 /// What the bytes so far decide, before the rules that need the whole head.
@@ -43,10 +45,7 @@ impl<'c> Handshake<'c> {
     /// Starts a handshake under `config`, once [`Config::validate`] passes.
     pub fn new(config: &'c Config<'c>) -> Result<Self, ConfigError> {
         config.validate()?;
-        Ok(Handshake {
-            config,
-            parser: Parser::new(),
-        })
+        Ok(Handshake { config, parser: Parser::new(), fields: Fields::default() })
     }
 
     /// Decides what the bytes received so far call for.
@@ -66,12 +65,10 @@ impl<'c> Handshake<'c> {
         match self.progress(bytes, end_of_stream) {
             Progress::NeedMore => Outcome::NeedMore,
             Progress::Rejected(rejection) => Outcome::Reject(rejection),
-            Progress::Complete(head_len) => {
-                match self.validate(bytes.get(..head_len).unwrap_or(bytes)) {
-                    Ok(accepted) => Outcome::Accept(accepted),
-                    Err(rejection) => Outcome::Reject(rejection),
-                }
-            }
+            Progress::Complete(head_len) => match self.validate(bytes.get(..head_len).unwrap_or(bytes)) {
+                Ok(accepted) => Outcome::Accept(accepted),
+                Err(rejection) => Outcome::Reject(rejection),
+            },
         }
     }
 
@@ -79,11 +76,7 @@ impl<'c> Handshake<'c> {
     /// still says [`Outcome::NeedMore`]: 408 (rule 15), or 431 when the head
     /// already has more than `max_headers` fields (rule 2).
     pub fn timed_out(&self) -> Rejection {
-        self.reject(if self.too_many_fields() {
-            Rule::HeadTooLarge
-        } else {
-            Rule::Timeout
-        })
+        self.reject(if self.too_many_fields() { Rule::HeadTooLarge } else { Rule::Timeout })
     }
 
     /// The part of [`Handshake::feed`] that does not borrow the bytes: the
@@ -91,7 +84,11 @@ impl<'c> Handshake<'c> {
     pub(crate) fn progress(&mut self, bytes: &[u8], end_of_stream: bool) -> Progress {
         let limit = self.config.max_head_len;
         let window = bytes.get(..limit).unwrap_or(bytes);
-        let rule = match self.parser.scan(window) {
+        let Handshake { config, parser, fields } = self;
+        let scan = parser.scan(window, |name, value| {
+            fields.see(name.of(window), value.of(window), value, config.protocols);
+        });
+        let rule = match scan {
             Scan::Failed(rule) => rule,
             Scan::Complete(_) if self.too_many_fields() => Rule::HeadTooLarge,
             Scan::Complete(head_len) => return Progress::Complete(head_len),
@@ -109,7 +106,7 @@ impl<'c> Handshake<'c> {
     where
         'c: 'b,
     {
-        validate(self.config, head, self.parser.version()).map_err(|rule| self.reject(rule))
+        validate(self.config, head, self.parser.request_line(), &self.fields).map_err(|rule| self.reject(rule))
     }
 
     fn too_many_fields(&self) -> bool {
@@ -117,9 +114,6 @@ impl<'c> Handshake<'c> {
     }
 
     fn reject(&self, rule: Rule) -> Rejection {
-        Rejection {
-            rule,
-            head_method: self.parser.head_method(),
-        }
+        Rejection { rule, head_method: self.parser.request_line().head_method }
     }
 }

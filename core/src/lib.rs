@@ -18,6 +18,7 @@
 //! |---|---|
 //! | [`rules`] | the status table: one row per contract rule |
 //! | `parser` | the incremental parser (rule 1, the end of the head) |
+//! | `fields` | what the field lines say, collected as each one ends |
 //! | `validate` | rules 3 to 13 over a complete head |
 //! | `abnf` | the grammar pieces, each under its ABNF |
 //! | `accept_key` | the `Sec-WebSocket-Accept` value |
@@ -26,19 +27,12 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 mod abnf;
 mod accept_key;
 mod config;
+mod fields;
 mod handshake;
 mod outcome;
 mod parser;
@@ -50,7 +44,7 @@ mod validate;
 pub mod driver;
 
 pub use accept_key::{ACCEPT_KEY_LEN, WEBSOCKET_GUID, accept_key};
-pub use config::{Config, ConfigError, MAX_HEADERS_LIMIT, MAX_PROTOCOL_LEN, OriginPolicy};
+pub use config::{Config, ConfigError, MAX_PROTOCOL_LEN, OriginPolicy};
 pub use handshake::Handshake;
 pub use outcome::{Accepted, Outcome, Rejection};
 pub use response::{InsufficientSize, MAX_ACCEPT_LEN, MAX_REJECT_LEN, MAX_RESPONSE_LEN};

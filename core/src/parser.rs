@@ -1,5 +1,6 @@
 //! The incremental parser: finds the end of the request head and every syntax
-//! error in it (contract rule 1), byte by byte, remembering where it stopped.
+//! error in it (contract rule 1), byte by byte, remembering where it stopped,
+//! and reports the request line and each field line as it ends.
 //!
 //! It never looks at a byte twice, so feeding a head one byte at a time costs
 //! the same as feeding it at once, and it stops at the first byte that cannot
@@ -20,10 +21,24 @@
 //! line are skipped, as RFC 9112 section 2.2 says a server SHOULD.
 
 use crate::Rule;
-use crate::abnf::{is_target_byte, is_tchar, is_value_byte};
+use crate::abnf::{is_target_byte, is_tchar, is_value_byte, trim_ows};
 
 /// `HTTP-name "/" DIGIT "." DIGIT`, with `d` standing for a digit.
 const VERSION_SHAPE: &[u8; 8] = b"HTTP/d.d";
+
+/// Where a piece of the head lies in the bytes fed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    start: usize,
+    end: usize,
+}
+
+impl Span {
+    /// The bytes of the span; empty if `bytes` is shorter than the span.
+    pub(crate) fn of(self, bytes: &[u8]) -> &[u8] {
+        bytes.get(self.start..self.end).unwrap_or_default()
+    }
+}
 
 /// Where the parser is inside the head.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,15 +73,27 @@ enum State {
     Failed(Rule),
 }
 
-/// What the parser knows after a call to [`Parser::scan`].
+/// What the parser found in a call to [`Parser::scan`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Scan {
-    /// No complete head yet, and no syntax error in the bytes seen.
+    /// The bytes ran out before the head ended, with no syntax error.
     Incomplete,
     /// The head is complete and well-formed; it is this many bytes long.
     Complete(usize),
     /// A syntax error (rule 1) or a version other than 1.x (rule 1b).
     Failed(Rule),
+}
+
+/// The request line, once it has ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct RequestLine {
+    pub(crate) method: Span,
+    /// Whether the method is `HEAD`, so the response has no body (contract
+    /// section 4).
+    pub(crate) head_method: bool,
+    pub(crate) target: Span,
+    /// The major and minor version digits, as ASCII.
+    pub(crate) version: [u8; 2],
 }
 
 /// The incremental head parser.
@@ -75,13 +102,11 @@ pub(crate) struct Parser {
     state: State,
     /// The next byte to look at.
     pos: usize,
-    /// Where the method starts (after any skipped empty lines).
-    method_start: usize,
-    /// Whether the method is `HEAD`; known once the method has ended.
-    head_method: bool,
-    /// The major and minor version digits, as ASCII; known once the request
-    /// line has ended.
-    version: [u8; 2],
+    /// Where the current line, or the request line's current token, starts.
+    token_start: usize,
+    /// Where the current field line's colon is.
+    colon: usize,
+    request_line: RequestLine,
     /// How many field lines have ended.
     fields: usize,
 }
@@ -91,22 +116,22 @@ impl Parser {
         Parser {
             state: State::Start,
             pos: 0,
-            method_start: 0,
-            head_method: false,
-            version: [0; 2],
+            token_start: 0,
+            colon: 0,
+            request_line: RequestLine {
+                method: Span { start: 0, end: 0 },
+                head_method: false,
+                target: Span { start: 0, end: 0 },
+                version: [0; 2],
+            },
             fields: 0,
         }
     }
 
-    /// Whether the request's method is `HEAD`, so that its response has no
-    /// body (contract section 4).
-    pub(crate) const fn head_method(&self) -> bool {
-        self.head_method
-    }
-
-    /// The major and minor version digits of the request line, as ASCII.
-    pub(crate) const fn version(&self) -> [u8; 2] {
-        self.version
+    /// The request line; its method is known once the method has ended, the
+    /// rest once the line has.
+    pub(crate) const fn request_line(&self) -> &RequestLine {
+        &self.request_line
     }
 
     /// How many field lines have ended so far.
@@ -115,8 +140,10 @@ impl Parser {
     }
 
     /// Continues the scan over `window`, which must extend the bytes of the
-    /// previous calls. Looks only at bytes it has not seen before.
-    pub(crate) fn scan(&mut self, window: &[u8]) -> Scan {
+    /// previous calls. Looks only at bytes it has not seen before, and hands
+    /// each field line that ends to `on_field`: its name and its value, OWS
+    /// trimmed.
+    pub(crate) fn scan(&mut self, window: &[u8], mut on_field: impl FnMut(Span, Span)) -> Scan {
         loop {
             match self.state {
                 State::Complete(len) => return Scan::Complete(len),
@@ -128,7 +155,9 @@ impl Parser {
                 return Scan::Incomplete;
             };
             self.pos += 1;
-            self.state = self.step(window, byte);
+            if let Some((name, value)) = self.step(window, byte) {
+                on_field(name, value);
+            }
         }
     }
 
@@ -139,36 +168,43 @@ impl Parser {
         self.pos += match self.state {
             State::Target => run_length(rest, is_target_byte),
             State::Name => run_length(rest, is_tchar),
-            State::Value => run_length(rest, is_value_byte),
+            State::Value => value_run_length(rest),
             _ => 0,
         };
     }
 
-    /// The state after `byte`, which stood at `self.pos - 1`.
-    fn step(&mut self, window: &[u8], byte: u8) -> State {
+    /// Moves on by `byte`, which stood at `self.pos - 1`; returns the name
+    /// and value of the field line that it ended, if it did.
+    fn step(&mut self, window: &[u8], byte: u8) -> Option<(Span, Span)> {
         use State::*;
-        match (self.state, byte) {
+        let at = self.pos - 1;
+        self.state = match (self.state, byte) {
             (Start, b'\r') => StartLf,
             (StartLf, b'\n') => Start,
             (Start, b) if is_tchar(b) => {
-                self.method_start = self.pos - 1;
+                self.token_start = at;
                 Method
             }
             (Method, b) if is_tchar(b) => Method,
             (Method, b' ') => {
-                let method = window.get(self.method_start..self.pos - 1);
-                self.head_method = method == Some(b"HEAD");
+                let method = Span { start: self.token_start, end: at };
+                self.request_line.method = method;
+                self.request_line.head_method = method.of(window) == b"HEAD";
+                self.token_start = self.pos;
                 TargetStart
             }
             (TargetStart | Target, b) if is_target_byte(b) => Target,
-            (Target, b' ') => Version(0),
+            (Target, b' ') => {
+                self.request_line.target = Span { start: self.token_start, end: at };
+                Version(0)
+            }
             // A version other than HTTP/1.x cannot be upgraded (rule 1b),
             // decided once the whole version token has arrived.
-            (Version(8), b'\r') if self.version[0] != b'1' => Failed(Rule::HttpVersionNotSupported),
+            (Version(8), b'\r') if self.request_line.version[0] != b'1' => Failed(Rule::HttpVersionNotSupported),
             (Version(8), b'\r') => RequestLineLf,
             (Version(i), b) => match VERSION_SHAPE.get(usize::from(i)) {
                 Some(b'd') if b.is_ascii_digit() => {
-                    let [major, minor] = &mut self.version;
+                    let [major, minor] = &mut self.request_line.version;
                     *(if i == 5 { major } else { minor }) = b;
                     Version(i + 1)
                 }
@@ -177,17 +213,36 @@ impl Parser {
             },
             (RequestLineLf, b'\n') => FieldStart,
             (FieldStart, b'\r') => BlankLf,
-            (FieldStart | Name, b) if is_tchar(b) => Name,
-            (Name, b':') => Value,
+            (FieldStart, b) if is_tchar(b) => {
+                self.token_start = at;
+                Name
+            }
+            (Name, b) if is_tchar(b) => Name,
+            (Name, b':') => {
+                self.colon = at;
+                Value
+            }
             (Value, b) if is_value_byte(b) => Value,
             (Value, b'\r') => FieldLf,
             (FieldLf, b'\n') => {
+                self.state = FieldStart;
                 self.fields += 1;
-                FieldStart
+                return Some(self.field(window));
             }
             (BlankLf, b'\n') => Complete(self.pos),
             _ => Failed(Rule::Syntax),
-        }
+        };
+        None
+    }
+
+    /// The field line that just ended with the CRLF before `self.pos`.
+    fn field(&self, window: &[u8]) -> (Span, Span) {
+        let name = Span { start: self.token_start, end: self.colon };
+        let raw = Span { start: self.colon + 1, end: self.pos.saturating_sub(2) };
+        let raw_value = raw.of(window);
+        let leading = raw_value.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+        let start = raw.start + leading;
+        (name, Span { start, end: start + trim_ows(raw_value).len() })
     }
 }
 
@@ -195,4 +250,27 @@ impl Parser {
 /// that each class test is inlined into its own loop.
 fn run_length(bytes: &[u8], continues: impl Fn(u8) -> bool) -> usize {
     bytes.iter().take_while(|&&b| continues(b)).count()
+}
+
+/// [`run_length`] for field values, the bulk of a head, eight bytes at a
+/// time: a word with no byte below 0x20 and no DEL is all value bytes. A
+/// word that might hold one (HTAB does too) is looked at byte by byte.
+fn value_run_length(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    /// Whether some byte of `word` is below `n` (for `n` up to 0x80).
+    const fn has_below(word: u64, n: u8) -> bool {
+        word.wrapping_sub(ONES.wrapping_mul(n as u64)) & !word & HIGHS != 0
+    }
+    let mut words = bytes.chunks_exact(8);
+    let mut run = 0;
+    for chunk in &mut words {
+        let word = u64::from_ne_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        if has_below(word, b' ') || has_below(word ^ ONES.wrapping_mul(0x7f), 1) {
+            break;
+        }
+        run += 8;
+    }
+    let rest = bytes.get(run..).unwrap_or_default();
+    run + run_length(rest, is_value_byte)
 }

@@ -12,11 +12,7 @@ pub const MAX_ACCEPT_LEN: usize = 219;
 pub const MAX_REJECT_LEN: usize = 200;
 
 /// The longest response of any kind: a buffer of this size always suffices.
-pub const MAX_RESPONSE_LEN: usize = if MAX_ACCEPT_LEN > MAX_REJECT_LEN {
-    MAX_ACCEPT_LEN
-} else {
-    MAX_REJECT_LEN
-};
+pub const MAX_RESPONSE_LEN: usize = if MAX_ACCEPT_LEN > MAX_REJECT_LEN { MAX_ACCEPT_LEN } else { MAX_REJECT_LEN };
 
 /// The buffer given to a response writer was too small. Its contents are
 /// then unspecified.
@@ -140,10 +136,6 @@ impl<'b> Out<'b> {
     }
 
     fn finish(self) -> Result<usize, InsufficientSize> {
-        if self.len <= self.buf.len() {
-            Ok(self.len)
-        } else {
-            Err(InsufficientSize { required: self.len })
-        }
+        if self.len <= self.buf.len() { Ok(self.len) } else { Err(InsufficientSize { required: self.len }) }
     }
 }

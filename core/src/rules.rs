@@ -102,12 +102,6 @@ impl Rule {
 
 impl core::fmt::Display for Rule {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "{} {} (rule {})",
-            self.status(),
-            self.reason(),
-            self.number()
-        )
+        write!(f, "{} {} (rule {})", self.status(), self.reason(), self.number())
     }
 }

@@ -1,148 +1,51 @@
 //! Rules 3 to 13 of the contract, checked in order over a complete,
 //! well-formed head; the first failure decides.
 
-use crate::abnf::{self, host_port, is_token, is_websocket_key, list_contains, list_elements};
-use crate::config::MAX_HEADERS_LIMIT;
+use crate::abnf::{self, host_port, is_websocket_key};
+use crate::fields::{Fields, Single};
+use crate::parser::RequestLine;
 use crate::{Accepted, Config, OriginPolicy, Rule};
 
-/// A field that must appear at most once: how often it did, and its first
-/// value (OWS trimmed).
-#[derive(Clone, Copy, Default)]
-enum Single<'a> {
-    #[default]
-    Absent,
-    Once(&'a [u8]),
-    Repeated,
-}
-
-impl<'a> Single<'a> {
-    fn see(&mut self, value: &'a [u8]) {
-        *self = match self {
-            Single::Absent => Single::Once(value),
-            _ => Single::Repeated,
-        };
-    }
-
-    /// The value when the field appeared exactly once.
-    fn once(self) -> Option<&'a [u8]> {
-        match self {
-            Single::Once(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-/// What one pass over the header fields collects for the rules.
-#[derive(Default)]
-struct Fields<'a> {
-    host: Single<'a>,
-    transfer_encoding: bool,
-    content_length: Single<'a>,
-    upgrade_websocket: bool,
-    connection_upgrade: bool,
-    key: Single<'a>,
-    version: Single<'a>,
-    origin: Single<'a>,
-    protocol_malformed: bool,
-    /// The first offered subprotocol the server speaks (contract 3.2).
-    protocol: Option<&'a str>,
-}
-
-impl<'a> Fields<'a> {
-    fn collect(headers: &[httparse::Header<'a>], config: &Config<'a>) -> Self {
-        let mut fields = Fields::default();
-        for header in headers {
-            let name = header.name.as_bytes();
-            let value = abnf::trim_ows(header.value);
-            let is = |known: &str| name.eq_ignore_ascii_case(known.as_bytes());
-            if is("host") {
-                fields.host.see(value);
-            } else if is("transfer-encoding") {
-                fields.transfer_encoding = true;
-            } else if is("content-length") {
-                fields.content_length.see(value);
-            } else if is("upgrade") {
-                fields.upgrade_websocket |= list_contains(value, b"websocket");
-            } else if is("connection") {
-                fields.connection_upgrade |= list_contains(value, b"upgrade");
-            } else if is("sec-websocket-key") {
-                fields.key.see(value);
-            } else if is("sec-websocket-version") {
-                fields.version.see(value);
-            } else if is("origin") {
-                fields.origin.see(value);
-            } else if is("sec-websocket-protocol") {
-                fields.offer_protocols(value, config.protocols);
-            }
-        }
-        fields
-    }
-
-    /// > Sec-WebSocket-Protocol = 1#token                 ; RFC 6455 4.3
-    ///
-    /// Several fields combine into one list; an empty element is malformed.
-    fn offer_protocols(&mut self, value: &[u8], spoken: &[&'a str]) {
-        for offered in list_elements(value) {
-            if !is_token(offered) {
-                self.protocol_malformed = true;
-            } else if self.protocol.is_none() {
-                self.protocol = spoken.iter().copied().find(|p| p.as_bytes() == offered);
-            }
-        }
-    }
-}
-
 /// Checks rules 3 to 13 over `head`, a complete head the parser found
-/// well-formed, whose request line has the version digits `version`.
+/// well-formed, with its request line and what its fields say.
 pub(crate) fn validate<'a>(
     config: &Config<'a>,
     head: &'a [u8],
-    version: [u8; 2],
+    line: &RequestLine,
+    fields: &Fields,
 ) -> Result<Accepted<'a>, Rule> {
     // Rule 3. "The method of the request MUST be GET, and the HTTP version
     // MUST be at least 1.1." (RFC 6455 4.1); "A server MUST ignore an Upgrade
     // header field that is received in an HTTP/1.0 request." (RFC 9110 7.8)
-    if version != *b"11" {
+    if line.version != *b"11" {
         return Err(Rule::NotHttp11);
     }
 
-    let mut storage = [httparse::EMPTY_HEADER; MAX_HEADERS_LIMIT];
-    let mut request = httparse::Request::new(&mut storage);
-    // The parser accepted this head; httparse is at most as strict, so a
-    // disagreement is still a syntax error rather than a panic.
-    match request.parse(head) {
-        Ok(httparse::Status::Complete(len)) if len == head.len() => {}
-        _ => return Err(Rule::Syntax),
-    }
-    let (Some(method), Some(target)) = (request.method, request.path) else {
-        return Err(Rule::Syntax);
-    };
-
     // Rule 4. "The method of the request MUST be GET" (RFC 6455 4.1); the
     // method token is case-sensitive (RFC 9110 9.1).
-    if method != "GET" {
+    if line.method.of(head) != b"GET" {
         return Err(Rule::MethodNotGet);
     }
 
     // Rule 5. "The "Request-URI" of the GET method [...] is used to identify
     // the endpoint of the WebSocket connection" (RFC 6455 4.1): origin-form,
     // or absolute-form with a ws, wss, http or https URI.
+    // The parser let only visible ASCII into the target, so it is UTF-8.
+    let target = core::str::from_utf8(line.target.of(head)).map_err(|_| Rule::Syntax)?;
     let path = abnf::target_path(target).ok_or(Rule::TargetForm)?;
-
-    let fields = Fields::collect(request.headers, config);
 
     // Rule 6. "A server MUST respond with a 400 (Bad Request) status code to
     // any HTTP/1.1 request message that lacks a Host header field and to any
     // request message that contains more than one Host header field line or
     // a Host header field with an invalid field value." (RFC 9112 3.2)
-    let host = fields.host.once().ok_or(Rule::Host)?;
+    let host = fields.host.once().ok_or(Rule::Host)?.of(head);
     let (host_name, host_port) = host_port(host).ok_or(Rule::Host)?;
 
     // Rule 7. The opening handshake is a GET without content: no
     // Transfer-Encoding, and Content-Length absent or exactly 0.
     let content_length_ok = match fields.content_length {
         Single::Absent => true,
-        Single::Once(value) => value == b"0",
+        Single::Once(value) => value.of(head) == b"0",
         Single::Repeated => false,
     };
     if fields.transfer_encoding || !content_length_ok {
@@ -163,15 +66,11 @@ pub(crate) fn validate<'a>(
 
     // Rule 10. "A |Sec-WebSocket-Key| header field with a base64-encoded
     // value that, when decoded, is 16 bytes in length." (RFC 6455 4.2.1)
-    let key = fields
-        .key
-        .once()
-        .filter(|key| is_websocket_key(key))
-        .ok_or(Rule::Key)?;
+    let key = fields.key.once().map(|key| key.of(head)).filter(|key| is_websocket_key(key)).ok_or(Rule::Key)?;
 
     // Rule 11. "A |Sec-WebSocket-Version| header field, with a value of 13."
     // (RFC 6455 4.2.1); otherwise 426 with the versions the server speaks.
-    if fields.version.once() != Some(b"13") {
+    if fields.version.once().map(|version| version.of(head)) != Some(b"13") {
         return Err(Rule::Version);
     }
 
@@ -179,7 +78,7 @@ pub(crate) fn validate<'a>(
     // (RFC 6455 11.3.2)
     let origin = match fields.origin {
         Single::Absent => None,
-        Single::Once(origin) => Some(origin),
+        Single::Once(origin) => Some(origin.of(head)),
         Single::Repeated => return Err(Rule::DuplicateOrigin),
     };
 
@@ -189,12 +88,9 @@ pub(crate) fn validate<'a>(
     if let Some(origin) = origin {
         let allowed = match config.origin {
             OriginPolicy::Any => true,
-            OriginPolicy::AllowList(list) => list
-                .iter()
-                .any(|a| a.as_bytes().eq_ignore_ascii_case(origin)),
-            OriginPolicy::SameHost => abnf::origin_host_port(origin).is_some_and(|(name, port)| {
-                name.eq_ignore_ascii_case(host_name) && port == host_port
-            }),
+            OriginPolicy::AllowList(list) => list.iter().any(|a| a.as_bytes().eq_ignore_ascii_case(origin)),
+            OriginPolicy::SameHost => abnf::origin_host_port(origin)
+                .is_some_and(|(name, port)| name.eq_ignore_ascii_case(host_name) && port == host_port),
         };
         if !allowed {
             return Err(Rule::OriginRefused);
@@ -212,6 +108,6 @@ pub(crate) fn validate<'a>(
         host,
         key,
         origin,
-        protocol: fields.protocol,
+        protocol: fields.protocol.and_then(|index| config.protocols.get(index).copied()),
     })
 }

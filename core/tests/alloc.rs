@@ -104,11 +104,7 @@ impl Transport for Fixed {
 #[test]
 fn no_handshake_allocates() {
     let protocols = ["chat"];
-    let config = Config {
-        protocols: &protocols,
-        origin: OriginPolicy::SameHost,
-        ..Config::default()
-    };
+    let config = Config { protocols: &protocols, origin: OriginPolicy::SameHost, ..Config::default() };
     let mut statuses = Vec::with_capacity(2 * REQUESTS.len());
     let mut head = [0; 8192];
     let count = allocations(|| {
@@ -133,11 +129,7 @@ fn no_handshake_allocates() {
             }
             statuses.push(status);
             // The driver over fixed memory.
-            let fixed = Fixed {
-                input: request,
-                output: [0; MAX_RESPONSE_LEN],
-                written: 0,
-            };
+            let fixed = Fixed { input: request, output: [0; MAX_RESPONSE_LEN], written: 0 };
             let status = match driver::accept(fixed, &config, &mut head) {
                 Ok(upgraded) => {
                     // Reads of 7 bytes: the head's last read brought part of the frame.
@@ -150,12 +142,7 @@ fn no_handshake_allocates() {
             statuses.push(status);
         }
     });
-    assert_eq!(
-        statuses,
-        [
-            101, 101, 400, 400, 505, 505, 405, 405, 400, 400, 426, 426, 400, 400, 400, 400
-        ]
-    );
+    assert_eq!(statuses, [101, 101, 400, 400, 505, 505, 405, 405, 400, 400, 426, 426, 400, 400, 400, 400]);
     assert_eq!(count, 0, "the handshakes allocated {count} times");
 }
 

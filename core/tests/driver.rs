@@ -89,9 +89,7 @@ impl Transport for Mem {
                 Ok(n)
             }
             Some(Read::Timeout) => {
-                self.elapsed += self
-                    .read_timeout
-                    .expect("a blocking read without a timeout would hang");
+                self.elapsed += self.read_timeout.expect("a blocking read without a timeout would hang");
                 Err(ErrorKind::WouldBlock.into())
             }
             Some(Read::WouldBlock) => Err(ErrorKind::WouldBlock.into()),
@@ -131,11 +129,7 @@ impl Transport for Mem {
 
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         self.call();
-        assert_ne!(
-            timeout,
-            Some(Duration::ZERO),
-            "TcpStream refuses a zero timeout"
-        );
+        assert_ne!(timeout, Some(Duration::ZERO), "TcpStream refuses a zero timeout");
         self.read_timeout = timeout;
         Ok(())
     }
@@ -169,18 +163,12 @@ fn run(config: &Config<'_>, mem: &mut Mem) -> Result<(Vec<u8>, usize), String> {
 fn accepts_and_hands_over_the_leftover() {
     let config = Config::default();
     let frame = vec![0x81, 0x80, 1, 2, 3, 4];
-    let mut mem = Mem::new(vec![
-        Read::Data(VALID[..30].to_vec()),
-        Read::Data([&VALID[30..], &frame].concat()),
-    ]);
+    let mut mem = Mem::new(vec![Read::Data(VALID[..30].to_vec()), Read::Data([&VALID[30..], &frame].concat())]);
     let (leftover, head_len) = run(&config, &mut mem).unwrap();
     assert_eq!(leftover, frame);
     assert_eq!(head_len, VALID.len());
     assert_eq!(mem.delivered, expected_response(&config, VALID));
-    assert_eq!(
-        mem.read_timeout, None,
-        "the upgraded stream keeps no read timeout"
-    );
+    assert_eq!(mem.read_timeout, None, "the upgraded stream keeps no read timeout");
     assert!(mem.at_shutdown.is_none(), "an accepted stream stays open");
 }
 
@@ -188,20 +176,9 @@ fn accepts_and_hands_over_the_leftover() {
 fn short_writes_and_interruptions_still_deliver_everything() {
     let config = Config::default();
     for request in [VALID, b"POST / HTTP/1.1\r\n\r\n"] {
-        let mut mem = Mem::new(vec![
-            Read::Fail(ErrorKind::Interrupted),
-            Read::Data(request.to_vec()),
-            Read::Eof,
-        ]);
-        mem.writes = (0..400)
-            .map(|i| {
-                if i % 3 == 0 {
-                    Op::Fail(ErrorKind::Interrupted)
-                } else {
-                    Op::Short(1)
-                }
-            })
-            .collect();
+        let mut mem = Mem::new(vec![Read::Fail(ErrorKind::Interrupted), Read::Data(request.to_vec()), Read::Eof]);
+        mem.writes =
+            (0..400).map(|i| if i % 3 == 0 { Op::Fail(ErrorKind::Interrupted) } else { Op::Short(1) }).collect();
         mem.flushes = [Op::Fail(ErrorKind::Interrupted)].into();
         let _ = run(&config, &mut mem);
         assert_eq!(mem.delivered, expected_response(&config, request));
@@ -213,96 +190,38 @@ fn short_writes_and_interruptions_still_deliver_everything() {
 fn a_rejection_is_flushed_then_half_closed_then_lingers_until_the_peer_closes() {
     let config = Config::default();
     let request = b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
-    let mut mem = Mem::new(vec![
-        Read::Data(request.to_vec()),
-        Read::Data(vec![b'x'; 10_000]),
-        Read::Eof,
-    ]);
+    let mut mem = Mem::new(vec![Read::Data(request.to_vec()), Read::Data(vec![b'x'; 10_000]), Read::Eof]);
     let result = run(&config, &mut mem);
     assert!(result.unwrap_err().contains("PeerClosed"));
-    assert_eq!(
-        mem.at_shutdown.as_deref(),
-        Some(&expected_response(&config, request)[..])
-    );
-    assert!(
-        mem.reads.is_empty(),
-        "the linger read everything the client sent"
-    );
+    assert_eq!(mem.at_shutdown.as_deref(), Some(&expected_response(&config, request)[..]));
+    assert!(mem.reads.is_empty(), "the linger read everything the client sent");
 }
 
 #[test]
 fn linger_ends_on_time_and_on_budget() {
-    let config = Config {
-        linger_bytes: 10_000,
-        ..Config::default()
-    };
-    let mut mem = Mem::new(vec![
-        Read::Data(b"\x16\x03\x01".to_vec()),
-        Read::Timeout,
-        Read::Timeout,
-        Read::Timeout,
-    ]);
+    let config = Config { linger_bytes: 10_000, ..Config::default() };
+    let mut mem = Mem::new(vec![Read::Data(b"\x16\x03\x01".to_vec()), Read::Timeout, Read::Timeout, Read::Timeout]);
     let err = driver::accept(&mut mem, &config, &mut [0; 8192]).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Rejected {
-                linger: LingerEnd::TimeUp,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert_eq!(
-        mem.elapsed, config.linger_time,
-        "lingered exactly the linger time"
-    );
+    assert!(matches!(err, Error::Rejected { linger: LingerEnd::TimeUp, .. }), "{err:?}");
+    assert_eq!(mem.elapsed, config.linger_time, "lingered exactly the linger time");
 
-    let mut mem = Mem::new(vec![
-        Read::Data(b"\x16".to_vec()),
-        Read::Data(vec![0; 1 << 20]),
-    ]);
+    let mut mem = Mem::new(vec![Read::Data(b"\x16".to_vec()), Read::Data(vec![0; 1 << 20])]);
     let err = driver::accept(&mut mem, &config, &mut [0; 8192]).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Rejected {
-                linger: LingerEnd::BudgetSpent,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    let Some(Read::Data(rest)) = mem.reads.front() else {
-        panic!()
-    };
+    assert!(matches!(err, Error::Rejected { linger: LingerEnd::BudgetSpent, .. }), "{err:?}");
+    let Some(Read::Data(rest)) = mem.reads.front() else { panic!() };
     assert_eq!(rest.len(), (1 << 20) - 10_000, "read exactly the budget");
 }
 
 #[test]
 fn a_stalled_client_gets_408_at_the_deadline() {
     let config = Config::default();
-    let mut mem = Mem::new(vec![
-        Read::Data(b"GET / HTTP/1.1\r\n".to_vec()),
-        Read::Timeout,
-        Read::Eof,
-    ]);
+    let mut mem = Mem::new(vec![Read::Data(b"GET / HTTP/1.1\r\n".to_vec()), Read::Timeout, Read::Eof]);
     let err = driver::accept(&mut mem, &config, &mut [0; 8192]).unwrap_err();
-    let Error::Rejected {
-        rejection,
-        linger: LingerEnd::PeerClosed,
-    } = err
-    else {
-        panic!("{err:?}")
-    };
+    let Error::Rejected { rejection, linger: LingerEnd::PeerClosed } = err else { panic!("{err:?}") };
     assert_eq!(rejection.status(), 408);
     // One read timeout takes the whole deadline; then the peer closes.
     assert_eq!(mem.elapsed, config.handshake_timeout);
-    assert!(
-        mem.at_shutdown
-            .unwrap()
-            .starts_with(b"HTTP/1.1 408 Request Timeout\r\n")
-    );
+    assert!(mem.at_shutdown.unwrap().starts_with(b"HTTP/1.1 408 Request Timeout\r\n"));
 }
 
 #[test]
@@ -310,52 +229,23 @@ fn each_failing_step_is_reported_as_an_error() {
     let config = Config::default();
     type Fault = fn(&mut Mem);
     let cases: Vec<(&[u8], Fault, Step)> = vec![
-        (
-            VALID,
-            |m| m.writes = [Op::Fail(ErrorKind::BrokenPipe)].into(),
-            Step::Write,
-        ),
+        (VALID, |m| m.writes = [Op::Fail(ErrorKind::BrokenPipe)].into(), Step::Write),
         (VALID, |m| m.writes = [Op::Short(0)].into(), Step::Write),
-        (
-            VALID,
-            |m| m.flushes = [Op::Fail(ErrorKind::BrokenPipe)].into(),
-            Step::Flush,
-        ),
-        (
-            b"\x16",
-            |m| m.writes = [Op::Short(5), Op::Fail(ErrorKind::WouldBlock)].into(),
-            Step::Write,
-        ),
-        (
-            b"\x16",
-            |m| m.flushes = [Op::Fail(ErrorKind::ConnectionReset)].into(),
-            Step::Flush,
-        ),
+        (VALID, |m| m.flushes = [Op::Fail(ErrorKind::BrokenPipe)].into(), Step::Flush),
+        (b"\x16", |m| m.writes = [Op::Short(5), Op::Fail(ErrorKind::WouldBlock)].into(), Step::Write),
+        (b"\x16", |m| m.flushes = [Op::Fail(ErrorKind::ConnectionReset)].into(), Step::Flush),
         (b"\x16", |m| m.shutdown_fails = true, Step::Shutdown),
-        (
-            b"\x16",
-            |m| m.reads.push_back(Read::Fail(ErrorKind::ConnectionReset)),
-            Step::Linger,
-        ),
-        (
-            b"GET",
-            |m| m.reads.push_back(Read::Fail(ErrorKind::ConnectionReset)),
-            Step::ReadHead,
-        ),
+        (b"\x16", |m| m.reads.push_back(Read::Fail(ErrorKind::ConnectionReset)), Step::Linger),
+        (b"GET", |m| m.reads.push_back(Read::Fail(ErrorKind::ConnectionReset)), Step::ReadHead),
     ];
     for (request, fault, step) in cases {
         let mut mem = Mem::new(vec![Read::Data(request.to_vec())]);
         fault(&mut mem);
         let err = driver::accept(&mut mem, &config, &mut [0; 8192]).unwrap_err();
-        let Error::Io { step: failed, .. } = err else {
-            panic!("{err:?}")
-        };
+        let Error::Io { step: failed, .. } = err else { panic!("{err:?}") };
         assert_eq!(failed, step, "{request:?}");
         if step != Step::Linger {
-            assert!(
-                mem.at_shutdown.is_none(),
-                "no half-close after a failed {step:?}"
-            );
+            assert!(mem.at_shutdown.is_none(), "no half-close after a failed {step:?}");
         }
     }
 }
@@ -365,16 +255,10 @@ fn a_buffer_shorter_than_the_head_limit_is_refused_before_reading() {
     let config = Config::default();
     let mut mem = Mem::new(vec![Read::Data(VALID.to_vec())]);
     let err = driver::accept(&mut mem, &config, &mut [0; 100]).unwrap_err();
-    assert!(
-        matches!(err, Error::BufferTooSmall { required: 8192 }),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::BufferTooSmall { required: 8192 }), "{err:?}");
     assert_eq!(mem.calls, 0);
 
-    let config = Config {
-        protocols: &["not a token"],
-        ..Config::default()
-    };
+    let config = Config { protocols: &["not a token"], ..Config::default() };
     let err = driver::accept(&mut mem, &config, &mut [0; 8192]).unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert_eq!(mem.calls, 0);
@@ -383,25 +267,14 @@ fn a_buffer_shorter_than_the_head_limit_is_refused_before_reading() {
 #[test]
 fn every_split_of_the_head_gives_the_same_response() {
     let config = Config::default();
-    let requests: [&[u8]; 3] = [
-        VALID,
-        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
-        b"HEAD / HTTP/1.1\r\n\r\n",
-    ];
+    let requests: [&[u8]; 3] = [VALID, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"HEAD / HTTP/1.1\r\n\r\n"];
     for request in requests {
         let expected = expected_response(&config, request);
         for split in 0..=request.len() {
             let (a, b) = request.split_at(split);
             // An empty read would be the end of the stream, so leave it out.
-            let reads = [
-                Read::Data(a.to_vec()),
-                Read::WouldBlock,
-                Read::Data(b.to_vec()),
-            ];
-            let reads = reads
-                .into_iter()
-                .filter(|r| !matches!(r, Read::Data(d) if d.is_empty()))
-                .collect();
+            let reads = [Read::Data(a.to_vec()), Read::WouldBlock, Read::Data(b.to_vec())];
+            let reads = reads.into_iter().filter(|r| !matches!(r, Read::Data(d) if d.is_empty())).collect();
             let mut mem = Mem::new(reads);
             let _ = run(&config, &mut mem);
             assert_eq!(mem.delivered, expected, "split at {split}");

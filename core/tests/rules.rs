@@ -8,41 +8,23 @@ use ws_handshake::{Config, Handshake, MAX_RESPONSE_LEN, OriginPolicy, Outcome, a
 /// What a row expects.
 enum Expect {
     /// A 101 with this path and selected subprotocol.
-    Accept {
-        path: &'static str,
-        protocol: Option<&'static str>,
-    },
+    Accept { path: &'static str, protocol: Option<&'static str> },
     /// A rejection under this contract rule, with this status line and
     /// these extra header lines.
-    Reject {
-        rule: &'static str,
-        status: &'static str,
-        extra: &'static [&'static str],
-    },
+    Reject { rule: &'static str, status: &'static str, extra: &'static [&'static str] },
 }
 
 use Expect::{Accept, Reject};
 
 const BAD_REQUEST: &str = "400 Bad Request";
-const ACCEPT: Expect = Accept {
-    path: "/chat",
-    protocol: None,
-};
+const ACCEPT: Expect = Accept { path: "/chat", protocol: None };
 
 fn bad(rule: &'static str) -> Expect {
-    Reject {
-        rule,
-        status: BAD_REQUEST,
-        extra: &[],
-    }
+    Reject { rule, status: BAD_REQUEST, extra: &[] }
 }
 
 fn version_required() -> Expect {
-    Reject {
-        rule: "11",
-        status: "426 Upgrade Required",
-        extra: &["Sec-WebSocket-Version: 13", "Upgrade: websocket"],
-    }
+    Reject { rule: "11", status: "426 Upgrade Required", extra: &["Sec-WebSocket-Version: 13", "Upgrade: websocket"] }
 }
 
 /// The fields of the valid request every row starts from.
@@ -87,33 +69,14 @@ struct Row {
 }
 
 fn row(name: &'static str, bytes: Vec<u8>, expect: Expect) -> Row {
-    Row {
-        name,
-        config: Config::default(),
-        bytes,
-        end_of_stream: false,
-        expect,
-    }
+    Row { name, config: Config::default(), bytes, end_of_stream: false, expect }
 }
 
 fn rows() -> Vec<Row> {
-    let small = Config {
-        max_head_len: 256,
-        max_headers: 8,
-        ..Config::default()
-    };
-    let allow = Config {
-        origin: OriginPolicy::AllowList(&["https://app.example"]),
-        ..Config::default()
-    };
-    let any = Config {
-        origin: OriginPolicy::Any,
-        ..Config::default()
-    };
-    let chat = Config {
-        protocols: &["chat", "superchat"],
-        ..Config::default()
-    };
+    let small = Config { max_head_len: 256, max_headers: 8, ..Config::default() };
+    let allow = Config { origin: OriginPolicy::AllowList(&["https://app.example"]), ..Config::default() };
+    let any = Config { origin: OriginPolicy::Any, ..Config::default() };
+    let chat = Config { protocols: &["chat", "superchat"], ..Config::default() };
     let with = |config: Config<'static>, mut row: Row| {
         row.config = config;
         row
@@ -128,11 +91,7 @@ fn rows() -> Vec<Row> {
     nul_late.resize(8000, b'a');
     nul_late.push(0);
     nul_late.resize(8192, b'a');
-    let flood = head(
-        "GET /chat HTTP/1.1",
-        &[],
-        &[&format!("X-Flood: {}", "a".repeat(9000))],
-    );
+    let flood = head("GET /chat HTTP/1.1", &[], &[&format!("X-Flood: {}", "a".repeat(9000))]);
     let many_fields: Vec<String> = (0..60).map(|i| format!("X-F{i}: v")).collect();
     let many_fields: Vec<&str> = many_fields.iter().map(String::as_str).collect();
     let mut flood_of_fields = get(&[], &many_fields);
@@ -141,473 +100,180 @@ fn rows() -> Vec<Row> {
     vec![
         // The valid request, and the valid space around it.
         row("valid", get(&[], &[]), ACCEPT),
-        row(
-            "valid with leading empty line",
-            [&b"\r\n"[..], &get(&[], &[])].concat(),
-            ACCEPT,
-        ),
-        row(
-            "absolute-form ws URI",
-            head("GET ws://example.com/chat HTTP/1.1", &[], &[]),
-            ACCEPT,
-        ),
+        row("valid with leading empty line", [&b"\r\n"[..], &get(&[], &[])].concat(), ACCEPT),
+        row("absolute-form ws URI", head("GET ws://example.com/chat HTTP/1.1", &[], &[]), ACCEPT),
         row(
             "absolute-form without path",
             head("GET wss://example.com HTTP/1.1", &[], &[]),
-            Accept {
-                path: "/",
-                protocol: None,
-            },
+            Accept { path: "/", protocol: None },
         ),
         row(
             "names in any case",
-            get(
-                &["Upgrade", "Connection"],
-                &["uPGRADE: WebSocket", "CONNECTION: keep-alive, UPGRADE"],
-            ),
+            get(&["Upgrade", "Connection"], &["uPGRADE: WebSocket", "CONNECTION: keep-alive, UPGRADE"]),
             ACCEPT,
         ),
-        row(
-            "Upgrade list over fields",
-            get(&["Upgrade"], &["Upgrade: h2c", "Upgrade: , websocket"]),
-            ACCEPT,
-        ),
+        row("Upgrade list over fields", get(&["Upgrade"], &["Upgrade: h2c", "Upgrade: , websocket"]), ACCEPT),
         row("Content-Length 0", get(&[], &["Content-Length: 0"]), ACCEPT),
-        row(
-            "version with OWS",
-            get(
-                &["Sec-WebSocket-Version"],
-                &["Sec-WebSocket-Version: \t13 "],
-            ),
-            ACCEPT,
-        ),
-        row(
-            "Host with port",
-            get(&["Host"], &["Host: example.com:8080"]),
-            ACCEPT,
-        ),
-        row(
-            "Host IPv6 literal",
-            get(&["Host"], &["Host: [::1]:9001"]),
-            ACCEPT,
-        ),
-        row(
-            "same-host Origin",
-            get(&[], &["Origin: http://EXAMPLE.com"]),
-            ACCEPT,
-        ),
-        row(
-            "extensions ignored",
-            get(&[], &["Sec-WebSocket-Extensions: permessage-deflate"]),
-            ACCEPT,
-        ),
+        row("version with OWS", get(&["Sec-WebSocket-Version"], &["Sec-WebSocket-Version: \t13 "]), ACCEPT),
+        row("Host with port", get(&["Host"], &["Host: example.com:8080"]), ACCEPT),
+        row("Host IPv6 literal", get(&["Host"], &["Host: [::1]:9001"]), ACCEPT),
+        row("same-host Origin", get(&[], &["Origin: http://EXAMPLE.com"]), ACCEPT),
+        row("extensions ignored", get(&[], &["Sec-WebSocket-Extensions: permessage-deflate"]), ACCEPT),
         // 1: syntax.
         row("TLS hello, first byte", vec![0x16], bad("1")),
         row("binary", vec![0x00, 0xff, 0x13, 0x37], bad("1")),
-        row(
-            "double space",
-            head("GET  /chat HTTP/1.1", &[], &[]),
-            bad("1"),
-        ),
-        row(
-            "lowercase HTTP-name",
-            head("GET /chat http/1.1", &[], &[]),
-            bad("1"),
-        ),
-        row(
-            "space in target",
-            head("GET /a b HTTP/1.1", &[], &[]),
-            bad("1"),
-        ),
-        row(
-            "bare LF line ends",
-            String::from_utf8_lossy(&get(&[], &[]))
-                .replace("\r\n", "\n")
-                .into_bytes(),
-            bad("1"),
-        ),
-        row(
-            "space before colon",
-            get(&["Host"], &["Host : example.com"]),
-            bad("1"),
-        ),
+        row("double space", head("GET  /chat HTTP/1.1", &[], &[]), bad("1")),
+        row("lowercase HTTP-name", head("GET /chat http/1.1", &[], &[]), bad("1")),
+        row("space in target", head("GET /a b HTTP/1.1", &[], &[]), bad("1")),
+        row("bare LF line ends", String::from_utf8_lossy(&get(&[], &[])).replace("\r\n", "\n").into_bytes(), bad("1")),
+        row("space before colon", get(&["Host"], &["Host : example.com"]), bad("1")),
         row("obs-fold", get(&[], &["X-A: a", " folded"]), bad("1")),
         row("bare CR in value", get(&[], &["X-A: a\rb"]), bad("1")),
         row("NUL in value", get(&[], &["X-A: a\0b"]), bad("1")),
         row("empty field name", get(&[], &[": x"]), bad("1")),
         row("syntax error beats size", nul_late, bad("1")),
-        row(
-            "syntax error beats method",
-            head("POST /chat HTTP/1.1 x", &[], &[]),
-            bad("1"),
-        ),
+        row("syntax error beats method", head("POST /chat HTTP/1.1 x", &[], &[]), bad("1")),
         // 1b: a version other than 1.x.
         row(
             "HTTP/2.0",
             head("GET /chat HTTP/2.0", &[], &[]),
-            Reject {
-                rule: "1b",
-                status: "505 HTTP Version Not Supported",
-                extra: &[],
-            },
+            Reject { rule: "1b", status: "505 HTTP Version Not Supported", extra: &[] },
         ),
         row(
             "h2 preface",
             b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec(),
-            Reject {
-                rule: "1b",
-                status: "505 HTTP Version Not Supported",
-                extra: &[],
-            },
+            Reject { rule: "1b", status: "505 HTTP Version Not Supported", extra: &[] },
         ),
         row(
             "HTTP/0.9",
             head("GET /chat HTTP/0.9", &[], &[]),
-            Reject {
-                rule: "1b",
-                status: "505 HTTP Version Not Supported",
-                extra: &[],
-            },
+            Reject { rule: "1b", status: "505 HTTP Version Not Supported", extra: &[] },
         ),
         // 2: too large.
-        row(
-            "9000-byte field",
-            flood,
-            Reject {
-                rule: "2",
-                status: "431 Request Header Fields Too Large",
-                extra: &[],
-            },
-        ),
+        row("9000-byte field", flood, Reject { rule: "2", status: "431 Request Header Fields Too Large", extra: &[] }),
         with(
             small,
             row(
                 "65 fields",
                 get(&[], &["A: 1", "B: 2", "C: 3", "D: 4"]),
-                Reject {
-                    rule: "2",
-                    status: "431 Request Header Fields Too Large",
-                    extra: &[],
-                },
+                Reject { rule: "2", status: "431 Request Header Fields Too Large", extra: &[] },
             ),
         ),
         ended(row(
             "too many fields, then end of stream",
             flood_of_fields,
-            Reject {
-                rule: "2",
-                status: "431 Request Header Fields Too Large",
-                extra: &[],
-            },
+            Reject { rule: "2", status: "431 Request Header Fields Too Large", extra: &[] },
         )),
         // 3: HTTP/1.1 only.
         row("HTTP/1.0", head("GET /chat HTTP/1.0", &[], &[]), bad("3")),
         row("HTTP/1.2", head("GET /chat HTTP/1.2", &[], &[]), bad("3")),
-        row(
-            "HTTP/1.0 beats method",
-            head("POST /chat HTTP/1.0", &[], &[]),
-            bad("3"),
-        ),
+        row("HTTP/1.0 beats method", head("POST /chat HTTP/1.0", &[], &[]), bad("3")),
         // 4: GET only.
         row(
             "POST",
             head("POST /chat HTTP/1.1", &[], &[]),
-            Reject {
-                rule: "4",
-                status: "405 Method Not Allowed",
-                extra: &["Allow: GET"],
-            },
+            Reject { rule: "4", status: "405 Method Not Allowed", extra: &["Allow: GET"] },
         ),
         row(
             "lowercase get",
             head("get /chat HTTP/1.1", &[], &[]),
-            Reject {
-                rule: "4",
-                status: "405 Method Not Allowed",
-                extra: &["Allow: GET"],
-            },
+            Reject { rule: "4", status: "405 Method Not Allowed", extra: &["Allow: GET"] },
         ),
         row(
             "HEAD",
             head("HEAD /chat HTTP/1.1", &[], &[]),
-            Reject {
-                rule: "4",
-                status: "405 Method Not Allowed",
-                extra: &["Allow: GET"],
-            },
+            Reject { rule: "4", status: "405 Method Not Allowed", extra: &["Allow: GET"] },
         ),
         row(
             "method beats target",
             head("POST * HTTP/1.1", &[], &[]),
-            Reject {
-                rule: "4",
-                status: "405 Method Not Allowed",
-                extra: &["Allow: GET"],
-            },
+            Reject { rule: "4", status: "405 Method Not Allowed", extra: &["Allow: GET"] },
         ),
         // 5: target form.
         row("asterisk-form", head("GET * HTTP/1.1", &[], &[]), bad("5")),
-        row(
-            "authority-form",
-            head("GET example.com:443 HTTP/1.1", &[], &[]),
-            bad("5"),
-        ),
-        row(
-            "ftp URI",
-            head("GET ftp://example.com/ HTTP/1.1", &[], &[]),
-            bad("5"),
-        ),
+        row("authority-form", head("GET example.com:443 HTTP/1.1", &[], &[]), bad("5")),
+        row("ftp URI", head("GET ftp://example.com/ HTTP/1.1", &[], &[]), bad("5")),
         row("fragment", head("GET /chat#x HTTP/1.1", &[], &[]), bad("5")),
-        row(
-            "broken percent-encoding",
-            head("GET /%zz HTTP/1.1", &[], &[]),
-            bad("5"),
-        ),
-        row(
-            "URI with userinfo",
-            head("GET ws://user@example.com/ HTTP/1.1", &[], &[]),
-            bad("5"),
-        ),
+        row("broken percent-encoding", head("GET /%zz HTTP/1.1", &[], &[]), bad("5")),
+        row("URI with userinfo", head("GET ws://user@example.com/ HTTP/1.1", &[], &[]), bad("5")),
         // 6: Host.
         row("no Host", get(&["Host"], &[]), bad("6")),
         row("empty Host", get(&["Host"], &["Host: "]), bad("6")),
         row("two Hosts", get(&[], &["Host: example.com"]), bad("6")),
-        row(
-            "Host with userinfo",
-            get(&["Host"], &["Host: user@example.com"]),
-            bad("6"),
-        ),
-        row(
-            "Host with bad port",
-            get(&["Host"], &["Host: example.com:80a"]),
-            bad("6"),
-        ),
-        row(
-            "Host with space",
-            get(&["Host"], &["Host: exa mple.com"]),
-            bad("6"),
-        ),
-        row(
-            "Host beats Upgrade",
-            get(&["Host", "Upgrade"], &[]),
-            bad("6"),
-        ),
+        row("Host with userinfo", get(&["Host"], &["Host: user@example.com"]), bad("6")),
+        row("Host with bad port", get(&["Host"], &["Host: example.com:80a"]), bad("6")),
+        row("Host with space", get(&["Host"], &["Host: exa mple.com"]), bad("6")),
+        row("Host beats Upgrade", get(&["Host", "Upgrade"], &[]), bad("6")),
         // 7: no content.
-        row(
-            "chunked",
-            get(&[], &["Transfer-Encoding: chunked"]),
-            bad("7"),
-        ),
-        row(
-            "Content-Length 5",
-            get(&[], &["Content-Length: 5"]),
-            bad("7"),
-        ),
-        row(
-            "two Content-Length 0",
-            get(&[], &["Content-Length: 0", "Content-Length: 0"]),
-            bad("7"),
-        ),
+        row("chunked", get(&[], &["Transfer-Encoding: chunked"]), bad("7")),
+        row("Content-Length 5", get(&[], &["Content-Length: 5"]), bad("7")),
+        row("two Content-Length 0", get(&[], &["Content-Length: 0", "Content-Length: 0"]), bad("7")),
         // 8: Upgrade.
-        row(
-            "plain GET (golang/go#2396)",
-            b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n".to_vec(),
-            bad("8"),
-        ),
+        row("plain GET (golang/go#2396)", b"GET / HTTP/1.1\r\nHost: example.com\r\n\r\n".to_vec(), bad("8")),
         row("no Upgrade", get(&["Upgrade"], &[]), bad("8")),
-        row(
-            "websockets",
-            get(&["Upgrade"], &["Upgrade: websockets"]),
-            bad("8"),
-        ),
-        row(
-            "websocket/13",
-            get(&["Upgrade"], &["Upgrade: websocket/13"]),
-            bad("8"),
-        ),
+        row("websockets", get(&["Upgrade"], &["Upgrade: websockets"]), bad("8")),
+        row("websocket/13", get(&["Upgrade"], &["Upgrade: websocket/13"]), bad("8")),
         // 9: Connection.
         row("no Connection", get(&["Connection"], &[]), bad("9")),
-        row(
-            "keep-alive only",
-            get(&["Connection"], &["Connection: keep-alive"]),
-            bad("9"),
-        ),
-        row(
-            "upgrades",
-            get(&["Connection"], &["Connection: upgrades"]),
-            bad("9"),
-        ),
+        row("keep-alive only", get(&["Connection"], &["Connection: keep-alive"]), bad("9")),
+        row("upgrades", get(&["Connection"], &["Connection: upgrades"]), bad("9")),
         // 10: Sec-WebSocket-Key.
         row("no key", get(&["Sec-WebSocket-Key"], &[]), bad("10")),
-        row(
-            "empty key",
-            get(&["Sec-WebSocket-Key"], &["Sec-WebSocket-Key: "]),
-            bad("10"),
-        ),
-        row(
-            "two keys",
-            get(&[], &["Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="]),
-            bad("10"),
-        ),
-        row(
-            "15-byte key",
-            get(
-                &["Sec-WebSocket-Key"],
-                &["Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAA"],
-            ),
-            bad("10"),
-        ),
+        row("empty key", get(&["Sec-WebSocket-Key"], &["Sec-WebSocket-Key: "]), bad("10")),
+        row("two keys", get(&[], &["Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="]), bad("10")),
+        row("15-byte key", get(&["Sec-WebSocket-Key"], &["Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAA"]), bad("10")),
         row(
             "key without padding",
-            get(
-                &["Sec-WebSocket-Key"],
-                &["Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ"],
-            ),
+            get(&["Sec-WebSocket-Key"], &["Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ"]),
             bad("10"),
         ),
-        row(
-            "URL-safe key",
-            get(
-                &["Sec-WebSocket-Key"],
-                &["Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25j-_=="],
-            ),
-            bad("10"),
-        ),
-        row(
-            "key beats version",
-            get(&["Sec-WebSocket-Key", "Sec-WebSocket-Version"], &[]),
-            bad("10"),
-        ),
+        row("URL-safe key", get(&["Sec-WebSocket-Key"], &["Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25j-_=="]), bad("10")),
+        row("key beats version", get(&["Sec-WebSocket-Key", "Sec-WebSocket-Version"], &[]), bad("10")),
         // 11: Sec-WebSocket-Version.
-        row(
-            "no version",
-            get(&["Sec-WebSocket-Version"], &[]),
-            version_required(),
-        ),
-        row(
-            "version 8",
-            get(&["Sec-WebSocket-Version"], &["Sec-WebSocket-Version: 8"]),
-            version_required(),
-        ),
-        row(
-            "version list",
-            get(
-                &["Sec-WebSocket-Version"],
-                &["Sec-WebSocket-Version: 13, 8"],
-            ),
-            version_required(),
-        ),
-        row(
-            "two versions",
-            get(&[], &["Sec-WebSocket-Version: 13"]),
-            version_required(),
-        ),
+        row("no version", get(&["Sec-WebSocket-Version"], &[]), version_required()),
+        row("version 8", get(&["Sec-WebSocket-Version"], &["Sec-WebSocket-Version: 8"]), version_required()),
+        row("version list", get(&["Sec-WebSocket-Version"], &["Sec-WebSocket-Version: 13, 8"]), version_required()),
+        row("two versions", get(&[], &["Sec-WebSocket-Version: 13"]), version_required()),
         // 12: Origin at most once.
-        row(
-            "two Origins",
-            get(
-                &[],
-                &["Origin: http://example.com", "Origin: http://example.com"],
-            ),
-            bad("12"),
-        ),
+        row("two Origins", get(&[], &["Origin: http://example.com", "Origin: http://example.com"]), bad("12")),
         // 12b: origin policy.
         row(
             "foreign Origin",
             get(&[], &["Origin: http://evil.example"]),
-            Reject {
-                rule: "12b",
-                status: "403 Forbidden",
-                extra: &[],
-            },
+            Reject { rule: "12b", status: "403 Forbidden", extra: &[] },
         ),
-        row(
-            "null Origin",
-            get(&[], &["Origin: null"]),
-            Reject {
-                rule: "12b",
-                status: "403 Forbidden",
-                extra: &[],
-            },
-        ),
+        row("null Origin", get(&[], &["Origin: null"]), Reject { rule: "12b", status: "403 Forbidden", extra: &[] }),
         row(
             "Origin on another port",
             get(&[], &["Origin: http://example.com:8080"]),
-            Reject {
-                rule: "12b",
-                status: "403 Forbidden",
-                extra: &[],
-            },
+            Reject { rule: "12b", status: "403 Forbidden", extra: &[] },
         ),
         with(
             allow,
             row(
                 "allow-list refuses",
                 get(&[], &["Origin: https://other.example"]),
-                Reject {
-                    rule: "12b",
-                    status: "403 Forbidden",
-                    extra: &[],
-                },
+                Reject { rule: "12b", status: "403 Forbidden", extra: &[] },
             ),
         ),
-        with(
-            allow,
-            row(
-                "allow-list allows",
-                get(&[], &["Origin: HTTPS://app.example"]),
-                ACCEPT,
-            ),
-        ),
+        with(allow, row("allow-list allows", get(&[], &["Origin: HTTPS://app.example"]), ACCEPT)),
         with(any, row("any origin", get(&[], &["Origin: null"]), ACCEPT)),
         // 13: subprotocol list.
-        row(
-            "empty protocol element",
-            get(&[], &["Sec-WebSocket-Protocol: chat, , superchat"]),
-            bad("13"),
-        ),
-        row(
-            "empty protocol field",
-            get(&[], &["Sec-WebSocket-Protocol: "]),
-            bad("13"),
-        ),
-        row(
-            "protocol not a token",
-            get(&[], &["Sec-WebSocket-Protocol: a/b"]),
-            bad("13"),
-        ),
+        row("empty protocol element", get(&[], &["Sec-WebSocket-Protocol: chat, , superchat"]), bad("13")),
+        row("empty protocol field", get(&[], &["Sec-WebSocket-Protocol: "]), bad("13")),
+        row("protocol not a token", get(&[], &["Sec-WebSocket-Protocol: a/b"]), bad("13")),
         with(
             chat,
             row(
                 "client order decides",
-                get(
-                    &[],
-                    &[
-                        "Sec-WebSocket-Protocol: v2, superchat",
-                        "Sec-WebSocket-Protocol: chat",
-                    ],
-                ),
-                Accept {
-                    path: "/chat",
-                    protocol: Some("superchat"),
-                },
+                get(&[], &["Sec-WebSocket-Protocol: v2, superchat", "Sec-WebSocket-Protocol: chat"]),
+                Accept { path: "/chat", protocol: Some("superchat") },
             ),
         ),
-        with(
-            chat,
-            row(
-                "no common protocol",
-                get(&[], &["Sec-WebSocket-Protocol: mqtt"]),
-                ACCEPT,
-            ),
-        ),
+        with(chat, row("no common protocol", get(&[], &["Sec-WebSocket-Protocol: mqtt"]), ACCEPT)),
         // 14: end of stream first.
         ended(row("nothing sent", Vec::new(), bad("14"))),
-        ended(row(
-            "half a head",
-            b"GET /chat HTTP/1.1\r\nHost: exa".to_vec(),
-            bad("14"),
-        )),
+        ended(row("half a head", b"GET /chat HTTP/1.1\r\nHost: exa".to_vec(), bad("14"))),
     ]
 }
 
@@ -616,12 +282,7 @@ fn every_row_answers_as_the_contract_says() {
     for row in rows() {
         let whole = run(&row, &[row.bytes.len()]);
         let ones = vec![1; row.bytes.len()];
-        assert_eq!(
-            whole,
-            run(&row, &ones),
-            "{}: byte by byte differs",
-            row.name
-        );
+        assert_eq!(whole, run(&row, &ones), "{}: byte by byte differs", row.name);
         check(&row, &whole);
     }
 }
@@ -638,11 +299,7 @@ fn every_rule_has_a_row() {
     for rule in ws_handshake::Rule::ALL {
         // Rule 15 needs the clock: `timeout_is_408` below.
         if rule.number() != "15" {
-            assert!(
-                numbers.contains(&rule.number()),
-                "no row for rule {}",
-                rule.number()
-            );
+            assert!(numbers.contains(&rule.number()), "no row for rule {}", rule.number());
         }
     }
 }
@@ -684,9 +341,7 @@ fn run(row: &Row, chunks: &[usize]) -> (Vec<u8>, usize) {
 /// Checks the response against the row's literal expectation.
 fn check(row: &Row, (response, leftover): &(Vec<u8>, usize)) {
     let text = std::str::from_utf8(response).expect("ASCII response");
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .expect("a head ending in a blank line");
+    let (head, body) = text.split_once("\r\n\r\n").expect("a head ending in a blank line");
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or_default();
     let fields: Vec<&str> = lines.collect();
@@ -699,11 +354,7 @@ fn check(row: &Row, (response, leftover): &(Vec<u8>, usize)) {
             let mut expected = vec!["Upgrade: websocket", "Connection: Upgrade", &accept];
             let protocol_line = protocol.map(|p| format!("Sec-WebSocket-Protocol: {p}"));
             expected.extend(protocol_line.as_deref());
-            assert_eq!(
-                status_line, "HTTP/1.1 101 Switching Protocols",
-                "{}",
-                row.name
-            );
+            assert_eq!(status_line, "HTTP/1.1 101 Switching Protocols", "{}", row.name);
             assert_eq!(fields, expected, "{}", row.name);
             assert_eq!(body, "", "{}", row.name);
             assert_eq!(*leftover, 0, "{}", row.name);
@@ -712,10 +363,7 @@ fn check(row: &Row, (response, leftover): &(Vec<u8>, usize)) {
             let head_request = row.bytes.starts_with(b"HEAD ");
             assert_eq!(status_line, format!("HTTP/1.1 {status}"), "{}", row.name);
             let content_length = format!("Content-Length: {}", body.len());
-            let mut expected = vec![
-                "Connection: close",
-                "Content-Type: text/plain; charset=utf-8",
-            ];
+            let mut expected = vec!["Connection: close", "Content-Type: text/plain; charset=utf-8"];
             if !head_request {
                 expected.push(&content_length);
             }
@@ -724,11 +372,7 @@ fn check(row: &Row, (response, leftover): &(Vec<u8>, usize)) {
             if head_request {
                 assert_eq!(body, "", "{}: a HEAD response has no body", row.name);
             } else {
-                assert!(
-                    body.len() > 10 && body.ends_with('\n') && body.is_ascii(),
-                    "{}: body {body:?}",
-                    row.name
-                );
+                assert!(body.len() > 10 && body.ends_with('\n') && body.is_ascii(), "{}: body {body:?}", row.name);
             }
         }
     }
@@ -736,20 +380,15 @@ fn check(row: &Row, (response, leftover): &(Vec<u8>, usize)) {
 
 #[test]
 fn rfc_6455_example_key() {
-    assert_eq!(
-        &accept_key(b"dGhlIHNhbXBsZSBub25jZQ=="),
-        b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
-    );
+    assert_eq!(&accept_key(b"dGhlIHNhbXBsZSBub25jZQ=="), b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 }
 
 #[test]
 fn timeout_is_408() {
     let config = Config::default();
-    for (bytes, head_request) in [
-        (&b"GET /chat HTTP/1.1\r\nHo"[..], false),
-        (b"HEAD / HTTP/1.1\r\n", true),
-        (b"", false),
-    ] {
+    for (bytes, head_request) in
+        [(&b"GET /chat HTTP/1.1\r\nHo"[..], false), (b"HEAD / HTTP/1.1\r\n", true), (b"", false)]
+    {
         let mut handshake = Handshake::new(&config).unwrap();
         assert_eq!(handshake.feed(bytes, false), Outcome::NeedMore);
         let rejection = handshake.timed_out();
@@ -757,10 +396,7 @@ fn timeout_is_408() {
         let mut response = [0; MAX_RESPONSE_LEN];
         let len = rejection.write_response(&mut response).unwrap();
         let text = std::str::from_utf8(&response[..len]).unwrap();
-        assert!(
-            text.starts_with("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"),
-            "{text}"
-        );
+        assert!(text.starts_with("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"), "{text}");
         assert_eq!(text.contains("Content-Length"), !head_request, "{text}");
         assert_eq!(text.ends_with("\r\n\r\n"), head_request, "{text}");
     }
@@ -771,17 +407,11 @@ fn a_byte_that_cannot_start_a_request_is_answered_at_once() {
     let config = Config::default();
     for first in [0x16u8, 0x00, b' ', b'\n', 0x80] {
         let mut handshake = Handshake::new(&config).unwrap();
-        assert!(
-            matches!(handshake.feed(&[first], false), Outcome::Reject(_)),
-            "{first:#x}"
-        );
+        assert!(matches!(handshake.feed(&[first], false), Outcome::Reject(_)), "{first:#x}");
     }
     // An error in a field line is answered no later than the end of the line.
     let mut handshake = Handshake::new(&config).unwrap();
-    assert!(matches!(
-        handshake.feed(b"GET / HTTP/1.1\r\nX-A: \x01", false),
-        Outcome::Reject(_)
-    ));
+    assert!(matches!(handshake.feed(b"GET / HTTP/1.1\r\nX-A: \x01", false), Outcome::Reject(_)));
 }
 
 #[test]
@@ -791,9 +421,7 @@ fn leftover_bytes_are_the_clients_first_frames() {
     let frame = [0x81, 0x82, 1, 2, 3, 4, b'h' ^ 1, b'i' ^ 2];
     let bytes = [&request[..], &frame].concat();
     let mut handshake = Handshake::new(&config).unwrap();
-    let Outcome::Accept(accepted) = handshake.feed(&bytes, false) else {
-        panic!("not accepted")
-    };
+    let Outcome::Accept(accepted) = handshake.feed(&bytes, false) else { panic!("not accepted") };
     assert_eq!(&bytes[accepted.head_len()..], &frame);
 }
 
@@ -801,36 +429,19 @@ fn leftover_bytes_are_the_clients_first_frames() {
 fn the_response_length_constants_are_exact() {
     let long = "p".repeat(ws_handshake::MAX_PROTOCOL_LEN);
     let protocols = [long.as_str()];
-    let config = Config {
-        protocols: &protocols,
-        ..Config::default()
-    };
+    let config = Config { protocols: &protocols, ..Config::default() };
     let request = get(&[], &[&format!("Sec-WebSocket-Protocol: {long}")]);
     let mut handshake = Handshake::new(&config).unwrap();
-    let Outcome::Accept(accepted) = handshake.feed(&request, false) else {
-        panic!("not accepted")
-    };
+    let Outcome::Accept(accepted) = handshake.feed(&request, false) else { panic!("not accepted") };
     let mut buf = [0; 1024];
-    assert_eq!(
-        accepted.write_response(&mut buf),
-        Ok(ws_handshake::MAX_ACCEPT_LEN)
-    );
-    let required = ws_handshake::InsufficientSize {
-        required: ws_handshake::MAX_ACCEPT_LEN,
-    };
+    assert_eq!(accepted.write_response(&mut buf), Ok(ws_handshake::MAX_ACCEPT_LEN));
+    let required = ws_handshake::InsufficientSize { required: ws_handshake::MAX_ACCEPT_LEN };
     assert_eq!(accepted.write_response(&mut buf[..100]), Err(required));
 
     let longest_reject = ws_handshake::Rule::ALL
         .iter()
-        .map(|&rule| {
-            ws_handshake::Rejection::new(rule, false)
-                .write_response(&mut buf)
-                .unwrap()
-        })
+        .map(|&rule| ws_handshake::Rejection::new(rule, false).write_response(&mut buf).unwrap())
         .max();
     assert_eq!(longest_reject, Some(ws_handshake::MAX_REJECT_LEN));
-    assert_eq!(
-        ws_handshake::MAX_RESPONSE_LEN,
-        ws_handshake::MAX_ACCEPT_LEN.max(ws_handshake::MAX_REJECT_LEN)
-    );
+    assert_eq!(ws_handshake::MAX_RESPONSE_LEN, ws_handshake::MAX_ACCEPT_LEN.max(ws_handshake::MAX_REJECT_LEN));
 }

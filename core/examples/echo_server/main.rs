@@ -43,19 +43,14 @@ fn parse_args() -> Result<Args, String> {
         match flag.as_str() {
             "--listen" => args.listen = value()?,
             "--handshake-timeout" => {
-                let secs: f64 = value()?
-                    .parse()
-                    .map_err(|e| format!("--handshake-timeout: {e}"))?;
-                let timeout = Duration::try_from_secs_f64(secs)
-                    .map_err(|e| format!("--handshake-timeout: {e}"))?;
+                let secs: f64 = value()?.parse().map_err(|e| format!("--handshake-timeout: {e}"))?;
+                let timeout = Duration::try_from_secs_f64(secs).map_err(|e| format!("--handshake-timeout: {e}"))?;
                 args.handshake_timeout = Some(timeout);
             }
             "--allow-origin" => args.origins.push(value()?),
             "--protocol" => args.protocols.push(value()?),
             "--max-connections" => {
-                args.max_connections = value()?
-                    .parse()
-                    .map_err(|e| format!("--max-connections: {e}"))?;
+                args.max_connections = value()?.parse().map_err(|e| format!("--max-connections: {e}"))?;
             }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
@@ -67,11 +62,7 @@ fn parse_args() -> Result<Args, String> {
 /// Turns the owned strings into the `'static` slices a `Config` borrows; the
 /// server runs until the process ends, so leaking them once is free.
 fn leak(strings: Vec<String>) -> &'static [&'static str] {
-    strings
-        .into_iter()
-        .map(|s| &*s.leak())
-        .collect::<Vec<_>>()
-        .leak()
+    strings.into_iter().map(|s| &*s.leak()).collect::<Vec<_>>().leak()
 }
 
 fn main() -> ExitCode {

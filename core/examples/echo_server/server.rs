@@ -18,15 +18,8 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Accepts connections for ever, each on its own thread, at most
 /// `max_connections` at once: beyond that, new connections wait in the
 /// listen backlog until a slot frees.
-pub fn serve(
-    listener: TcpListener,
-    config: &'static Config<'static>,
-    max_connections: usize,
-) -> io::Result<()> {
-    let slots = Arc::new(Slots {
-        active: Mutex::new(0),
-        freed: Condvar::new(),
-    });
+pub fn serve(listener: TcpListener, config: &'static Config<'static>, max_connections: usize) -> io::Result<()> {
+    let slots = Arc::new(Slots { active: Mutex::new(0), freed: Condvar::new() });
     loop {
         slots.acquire(max_connections);
         let (stream, peer) = match listener.accept() {
@@ -38,12 +31,10 @@ pub fn serve(
             }
         };
         let slots = Arc::clone(&slots);
-        thread::Builder::new()
-            .name(format!("conn {peer}"))
-            .spawn(move || {
-                eprintln!("{}", handle(stream, peer, config));
-                slots.release();
-            })?;
+        thread::Builder::new().name(format!("conn {peer}")).spawn(move || {
+            eprintln!("{}", handle(stream, peer, config));
+            slots.release();
+        })?;
     }
 }
 
@@ -57,10 +48,7 @@ impl Slots {
     fn acquire(&self, max: usize) {
         let mut active = self.active.lock().unwrap_or_else(PoisonError::into_inner);
         while *active >= max {
-            active = self
-                .freed
-                .wait(active)
-                .unwrap_or_else(PoisonError::into_inner);
+            active = self.freed.wait(active).unwrap_or_else(PoisonError::into_inner);
         }
         *active += 1;
     }
@@ -75,10 +63,7 @@ impl Slots {
 /// text and binary message until the client closes. Returns the
 /// connection's log line: peer, outcome, status.
 pub fn handle(stream: TcpStream, peer: SocketAddr, config: &Config<'_>) -> String {
-    if let Err(e) = stream
-        .set_nodelay(true)
-        .and(stream.set_write_timeout(Some(WRITE_TIMEOUT)))
-    {
+    if let Err(e) = stream.set_nodelay(true).and(stream.set_write_timeout(Some(WRITE_TIMEOUT))) {
         return format!("{peer} error - setting socket options: {e}");
     }
     let mut head = vec![0; config.max_head_len];
@@ -89,12 +74,8 @@ pub fn handle(stream: TcpStream, peer: SocketAddr, config: &Config<'_>) -> Strin
                 upgraded.request.path(),
                 upgraded.request.protocol().unwrap_or("-"),
             );
-            let socket = WebSocket::from_partially_read(
-                upgraded.stream,
-                upgraded.leftover.to_vec(),
-                Role::Server,
-                None,
-            );
+            let socket =
+                WebSocket::from_partially_read(upgraded.stream, upgraded.leftover.to_vec(), Role::Server, None);
             match echo(socket) {
                 Ok(messages) => format!("{line} echoed={messages}"),
                 Err(e) => format!("{line} echo-error={e}"),
@@ -102,11 +83,7 @@ pub fn handle(stream: TcpStream, peer: SocketAddr, config: &Config<'_>) -> Strin
         }
         Err(Error::Rejected { rejection, linger }) => {
             let rule = rejection.rule();
-            format!(
-                "{peer} rejected {} rule={} linger={linger:?}",
-                rule.status(),
-                rule.number()
-            )
+            format!("{peer} rejected {} rule={} linger={linger:?}", rule.status(), rule.number())
         }
         Err(e) => format!("{peer} error - {e}"),
     }
