@@ -1,0 +1,13 @@
+//! What proves `ws-handshake` keeps `HANDSHAKE-CONTRACT.md`: proptest
+//! strategies that generate requests, an oracle that judges a response, a
+//! model that states the contract slowly and plainly, and an in-memory
+//! transport that injects faults into the driver.
+//!
+//! The oracle and the model never call the core: they are a second, simpler
+//! reading of the contract, so that a bug must be made twice to go unseen.
+//! The fuzz targets and the corpus replay use them too.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod model;
+pub mod oracle;
