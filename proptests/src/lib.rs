@@ -10,4 +10,8 @@
 #![deny(missing_docs)]
 
 pub mod model;
+pub mod mutation;
 pub mod oracle;
+pub mod request;
+pub mod strategies;
+pub mod transport;
