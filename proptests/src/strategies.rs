@@ -9,6 +9,8 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use ws_handshake::Config;
 
+use crate::model::End;
+use crate::mutation::{Mutation, any_mutation};
 use crate::request::{Field, Request};
 
 /// The subprotocols the server speaks in the properties, in its order.
@@ -198,5 +200,61 @@ fn arrange(parts: Parts) -> impl Strategy<Value = Valid> {
         let offered = parts.offered.iter().flatten();
         let protocol = offered.copied().find(|offer| SPOKEN.contains(offer));
         Valid { request, path: parts.path.clone(), protocol }
+    })
+}
+
+/// A valid handshake broken by one mutation, with the rule it breaks.
+pub fn broken() -> impl Strategy<Value = (Request, Mutation)> {
+    (valid(), any_mutation()).prop_map(|(valid, mutation)| {
+        let config = config();
+        let mut request = valid.request;
+        mutation.apply(&mut request, config.max_head_len, config.max_headers);
+        (request, mutation)
+    })
+}
+
+/// Any bytes, up to 600.
+pub fn arbitrary_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(any::<u8>(), 0..600)
+}
+
+/// A valid handshake with a few bytes flipped, inserted or deleted.
+pub fn mostly_http() -> impl Strategy<Value = Vec<u8>> {
+    let edit = (any::<prop::sample::Index>(), 0u8..3, any::<u8>());
+    (valid(), prop::collection::vec(edit, 1..4)).prop_map(|(valid, edits)| {
+        let mut bytes = valid.request.render();
+        for (at, kind, byte) in edits {
+            let at = at.index(bytes.len() + 1);
+            match kind {
+                0 if at < bytes.len() => bytes[at] ^= byte | 1,
+                1 => bytes.insert(at, byte),
+                _ if at < bytes.len() => drop(bytes.remove(at)),
+                _ => {}
+            }
+        }
+        bytes
+    })
+}
+
+/// Every kind of input: valid, broken, mostly HTTP, arbitrary.
+pub fn any_input() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        valid().prop_map(|valid| valid.request.render()),
+        broken().prop_map(|(request, _)| request.render()),
+        mostly_http(),
+        arbitrary_bytes(),
+    ]
+}
+
+/// How input may end: open, end of stream, or deadline.
+pub fn end() -> impl Strategy<Value = End> {
+    select(&[End::Open, End::Eof, End::Deadline][..])
+}
+
+/// Cut points for a byte string of `len` bytes: where reads end.
+pub fn cuts(len: usize) -> impl Strategy<Value = Vec<usize>> {
+    prop::collection::vec(0..=len, 0..12).prop_map(|mut cuts| {
+        cuts.sort_unstable();
+        cuts
     })
 }

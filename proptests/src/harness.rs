@@ -1,0 +1,79 @@
+//! Runs the core the way every property, fuzz target and corpus replay does,
+//! and checks what it did against the model and the oracle.
+
+use ws_handshake::{Config, Handshake, MAX_RESPONSE_LEN, Outcome};
+
+use crate::model::{self, End, Expected};
+use crate::oracle::{self, Verdict};
+
+/// What the core did with some bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    /// The outcome, in the model's terms.
+    pub outcome: Expected,
+    /// The response it wrote (empty for [`Expected::NeedMore`]).
+    pub response: Vec<u8>,
+}
+
+/// Feeds `bytes` to a fresh handshake, cut at `cuts` (ascending positions,
+/// anything out of range ignored), ended as `end` says, and writes the
+/// response of the outcome.
+pub fn run(config: &Config<'_>, bytes: &[u8], cuts: &[usize], end: End) -> Run {
+    let mut handshake = Handshake::new(config).expect("a valid configuration");
+    let mut response = [0; MAX_RESPONSE_LEN];
+    let stops = cuts.iter().copied().filter(|&cut| cut < bytes.len()).chain([bytes.len()]);
+    let mut outcome = Outcome::NeedMore;
+    for stop in stops {
+        outcome = handshake.feed(&bytes[..stop], stop == bytes.len() && end == End::Eof);
+        if outcome != Outcome::NeedMore {
+            break;
+        }
+    }
+    let rejection = match outcome {
+        Outcome::Accept(accepted) => {
+            let len = accepted.write_response(&mut response).expect("MAX_RESPONSE_LEN suffices");
+            let outcome = Expected::Accept {
+                head_len: accepted.head_len(),
+                path: accepted.path().to_owned(),
+                protocol: accepted.protocol().map(str::to_owned),
+            };
+            return Run { outcome, response: response[..len].to_vec() };
+        }
+        Outcome::NeedMore if end == End::Deadline => handshake.timed_out(),
+        Outcome::NeedMore => return Run { outcome: Expected::NeedMore, response: Vec::new() },
+        Outcome::Reject(rejection) => rejection,
+    };
+    let len = rejection.write_response(&mut response).expect("MAX_RESPONSE_LEN suffices");
+    let outcome = Expected::Reject { rule: rejection.rule().number(), head_method: rejection.head_method() };
+    Run { outcome, response: response[..len].to_vec() }
+}
+
+/// Runs the core over `bytes` at once and checks it against the contract:
+/// the model must expect the same outcome, and the oracle must find the
+/// response well-formed, with the rule's status, or a correct 101.
+pub fn check(config: &Config<'_>, bytes: &[u8], end: End) -> Result<Run, String> {
+    let run = run(config, bytes, &[], end);
+    let expected = model::expect(config, bytes, end);
+    if run.outcome != expected {
+        return Err(format!("core {:?}, model {expected:?}", run.outcome));
+    }
+    judge(bytes, &run)?;
+    Ok(run)
+}
+
+/// Checks a run's response with the oracle against its outcome.
+pub fn judge(request: &[u8], run: &Run) -> Result<(), String> {
+    match (&run.outcome, oracle::judge(request, &run.response)) {
+        (Expected::NeedMore, _) if run.response.is_empty() => Ok(()),
+        (Expected::Accept { protocol, .. }, Ok(Verdict::Switched { protocol: sent })) if *protocol == sent => Ok(()),
+        (Expected::Reject { rule, .. }, Ok(Verdict::Refused { status }))
+            if oracle::contract_status(rule) == Some(status) =>
+        {
+            Ok(())
+        }
+        (outcome, verdict) => Err(format!(
+            "outcome {outcome:?}, oracle {verdict:?}, response {:?}",
+            String::from_utf8_lossy(&run.response)
+        )),
+    }
+}

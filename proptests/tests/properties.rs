@@ -1,0 +1,168 @@
+//! The contract as properties. Each runs 1,000 cases by default;
+//! `PROPTEST_CASES` sets another count (nightly runs raise it). Shrunk
+//! failures are kept in `proptest-regressions/` and, named, in
+//! `corpus/regressions/` (replayed by `tests/regressions.rs`).
+
+use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+use ws_handshake::driver;
+use ws_handshake_proptests::harness::{self, run};
+use ws_handshake_proptests::model::{End, Expected};
+use ws_handshake_proptests::mutation::{MUTABLE_RULES, breaking};
+use ws_handshake_proptests::oracle::{self, Verdict};
+use ws_handshake_proptests::strategies::{self, config};
+use ws_handshake_proptests::transport::{self, FaultyTransport, MAX_CALLS};
+
+/// 1,000 cases unless `PROPTEST_CASES` says otherwise.
+fn cases() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(1000);
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel("proptest-regressions"))),
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(cases())]
+
+    /// Any bytes, ended any way, give exactly one outcome and no panic; once
+    /// the stream has ended or the deadline passed, never `NeedMore`.
+    #[test]
+    fn total(bytes in strategies::any_input(), end in strategies::end()) {
+        let run = run(&config(), &bytes, &[], end);
+        prop_assert!(end == End::Open || run.outcome != Expected::NeedMore, "{:?}", run.outcome);
+    }
+
+    /// However the bytes are split into reads, the outcome and the response
+    /// are those of feeding them at once.
+    #[test]
+    fn split_invariant(
+        (bytes, cuts) in strategies::any_input().prop_flat_map(|b| { let n = b.len(); (Just(b), strategies::cuts(n)) }),
+        end in strategies::end(),
+    ) {
+        prop_assert_eq!(run(&config(), &bytes, &cuts, end), run(&config(), &bytes, &[], end));
+    }
+
+    /// Every valid handshake gets the 101 the oracle expects, the right
+    /// subprotocol and path, and the bytes after the head left untouched.
+    #[test]
+    fn valid_accepts(valid in strategies::valid()) {
+        let bytes = valid.request.render();
+        let run = run(&config(), &bytes, &[], End::Open);
+        let head_len = valid.request.head().len();
+        let expected = Expected::Accept {
+            head_len,
+            path: valid.path.clone(),
+            protocol: valid.protocol.map(str::to_owned),
+        };
+        prop_assert_eq!(&run.outcome, &expected);
+        let verdict = oracle::judge(&bytes, &run.response);
+        prop_assert_eq!(verdict, Ok(Verdict::Switched { protocol: valid.protocol.map(str::to_owned) }));
+        prop_assert_eq!(&bytes[head_len..], &valid.request.after[..]);
+    }
+
+    /// Every mutation gets exactly its rule, whose status and headers the
+    /// oracle checks.
+    #[test]
+    fn each_rule_has_its_status((request, mutation) in strategies::broken()) {
+        let bytes = request.render();
+        let run = run(&config(), &bytes, &[], End::Open);
+        let Expected::Reject { rule, .. } = run.outcome else {
+            return Err(TestCaseError::fail(format!("{:?} for {mutation:?}", run.outcome)));
+        };
+        prop_assert_eq!(rule, mutation.rule());
+        harness::judge(&bytes, &run).map_err(TestCaseError::fail)?;
+    }
+
+    /// With two rules broken, the one earlier in the contract's order
+    /// decides. (A syntax error and a 1b version are both "first bad byte
+    /// wins", so that pair is left to the model.)
+    #[test]
+    fn earlier_rules_win(
+        valid in strategies::valid(),
+        (first, second) in (0..MUTABLE_RULES.len(), 0..MUTABLE_RULES.len())
+            .prop_filter("two different rules, not 1 and 1b", |&(a, b)| a < b && !(a == 0 && b == 1))
+            .prop_flat_map(|(a, b)| (breaking(MUTABLE_RULES[a]), breaking(MUTABLE_RULES[b]))),
+    ) {
+        let config = config();
+        let mut request = valid.request;
+        // The later rule first, so the earlier one's change stands.
+        second.apply(&mut request, config.max_head_len, config.max_headers);
+        first.apply(&mut request, config.max_head_len, config.max_headers);
+        let run = run(&config, &request.render(), &[], End::Open);
+        let Expected::Reject { rule, .. } = run.outcome else {
+            return Err(TestCaseError::fail(format!("{:?}", run.outcome)));
+        };
+        prop_assert_eq!(rule, first.rule(), "{:?} then {:?}", second, first);
+    }
+
+    /// Every response, to any input, passes the oracle with the status of
+    /// the rule the core names.
+    #[test]
+    fn well_formed(bytes in strategies::any_input(), end in strategies::end()) {
+        let run = run(&config(), &bytes, &[], end);
+        harness::judge(&bytes, &run).map_err(TestCaseError::fail)?;
+    }
+
+    /// The core and the model agree on every input, however it ends.
+    #[test]
+    fn model_agrees(bytes in strategies::any_input(), end in strategies::end()) {
+        harness::check(&config(), &bytes, end).map_err(TestCaseError::fail)?;
+    }
+
+    /// Through the driver, under any fault schedule: a 101 fully flushed and
+    /// the stream kept open, or a complete error response flushed before the
+    /// write side was shut down, or an I/O error; never a partial response
+    /// reported as success, never a write after the shutdown, never a loop.
+    #[test]
+    fn fully_flushed(
+        (bytes, schedule) in strategies::any_input()
+            .prop_flat_map(|bytes| (Just(bytes.clone()), transport::schedule(bytes))),
+    ) {
+        let config = config();
+        let mut stream = FaultyTransport::new(schedule);
+        let mut buf = vec![0; config.max_head_len];
+        let result = driver::accept(&mut stream, &config, &mut buf).map(|upgraded| upgraded.request.head_len());
+        prop_assert!(stream.calls <= MAX_CALLS, "the driver loops");
+        prop_assert!(!stream.wrote_after_shutdown);
+        match result {
+            Ok(head_len) => {
+                prop_assert!(stream.at_shutdown.is_none());
+                let verdict = oracle::judge(&bytes[..head_len], &stream.delivered);
+                prop_assert!(matches!(verdict, Ok(Verdict::Switched { .. })), "{:?}", verdict);
+            }
+            Err(driver::Error::Rejected { .. }) => {
+                let sent = stream.at_shutdown.as_deref().unwrap_or_default();
+                let verdict = oracle::judge(&bytes, sent);
+                prop_assert!(matches!(verdict, Ok(Verdict::Refused { .. })), "{:?}", verdict);
+                prop_assert_eq!(sent, &stream.delivered[..]);
+            }
+            Err(driver::Error::Io { .. }) => {}
+            Err(other) => prop_assert!(false, "{other:?}"),
+        }
+    }
+
+    /// For inputs up to 1 MiB, the outcome depends on the first
+    /// `max_head_len` bytes alone, and the driver never reads more than its
+    /// buffer holds into it, nor more than the head limit and the linger
+    /// budget in all.
+    #[test]
+    fn bounded(
+        prefix in strategies::any_input(),
+        filler in any::<u8>(),
+        len in 8192usize..=1 << 20,
+    ) {
+        let config = config();
+        let mut bytes = prefix;
+        bytes.resize(len.max(bytes.len()), filler);
+        let limit = config.max_head_len;
+        prop_assert_eq!(run(&config, &bytes, &[], End::Open), run(&config, &bytes[..limit], &[], End::Open));
+
+        let mut stream = FaultyTransport::reading(&[&bytes]);
+        let mut buf = vec![0; limit];
+        let _ = driver::accept(&mut stream, &config, &mut buf);
+        prop_assert!(stream.largest_read <= limit);
+        prop_assert!(stream.bytes_read as u64 <= limit as u64 + config.linger_bytes);
+    }
+}
