@@ -1,10 +1,11 @@
 //! Runs the core the way every property, fuzz target and corpus replay does,
 //! and checks what it did against the model and the oracle.
 
-use ws_handshake::{Config, Handshake, MAX_RESPONSE_LEN, Outcome};
+use ws_handshake::{Config, Handshake, MAX_RESPONSE_LEN, Outcome, driver};
 
 use crate::model::{self, End, Expected};
 use crate::oracle::{self, Verdict};
+use crate::transport::{FaultyTransport, MAX_CALLS, Schedule};
 
 /// What the core did with some bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,5 +76,35 @@ pub fn judge(request: &[u8], run: &Run) -> Result<(), String> {
             "outcome {outcome:?}, oracle {verdict:?}, response {:?}",
             String::from_utf8_lossy(&run.response)
         )),
+    }
+}
+
+/// Runs the driver over `bytes` delivered as `schedule` says and checks that
+/// it kept contract section 5: a correct 101 fully flushed and the stream
+/// left open, or a complete error response flushed before the write side
+/// was shut down and nothing after, or an I/O error; never a loop.
+pub fn drive(config: &Config<'_>, bytes: &[u8], schedule: Schedule) -> Result<(), String> {
+    let mut stream = FaultyTransport::new(schedule);
+    let mut buf = vec![0; config.max_head_len];
+    let result = driver::accept(&mut stream, config, &mut buf).map(|upgraded| upgraded.request.head_len());
+    if stream.calls > MAX_CALLS {
+        return Err("the driver loops without progress".into());
+    }
+    if stream.wrote_after_shutdown {
+        return Err("a write after the shutdown".into());
+    }
+    let (request, sent) = match result {
+        Ok(head_len) if stream.at_shutdown.is_none() => (&bytes[..head_len], &stream.delivered[..]),
+        Ok(_) => return Err("an accepted stream was shut down".into()),
+        Err(driver::Error::Rejected { .. }) => match &stream.at_shutdown {
+            Some(sent) if *sent == stream.delivered => (bytes, &sent[..]),
+            at_shutdown => return Err(format!("shut down with {at_shutdown:?}, delivered {:?}", stream.delivered)),
+        },
+        Err(driver::Error::Io { .. }) => return Ok(()),
+        Err(other) => return Err(format!("{other:?}")),
+    };
+    match (oracle::judge(request, sent), result.is_ok()) {
+        (Ok(Verdict::Switched { .. }), true) | (Ok(Verdict::Refused { .. }), false) => Ok(()),
+        (verdict, _) => Err(format!("{verdict:?} for {:?}", String::from_utf8_lossy(sent))),
     }
 }

@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod fuzz;
 pub mod harness;
 pub mod model;
 pub mod mutation;

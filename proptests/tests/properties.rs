@@ -11,7 +11,7 @@ use ws_handshake_proptests::model::{End, Expected};
 use ws_handshake_proptests::mutation::{MUTABLE_RULES, breaking};
 use ws_handshake_proptests::oracle::{self, Verdict};
 use ws_handshake_proptests::strategies::{self, config};
-use ws_handshake_proptests::transport::{self, FaultyTransport, MAX_CALLS};
+use ws_handshake_proptests::transport::{self, FaultyTransport};
 
 /// 1,000 cases unless `PROPTEST_CASES` says otherwise.
 fn cases() -> ProptestConfig {
@@ -120,27 +120,7 @@ proptest! {
         (bytes, schedule) in strategies::any_input()
             .prop_flat_map(|bytes| (Just(bytes.clone()), transport::schedule(bytes))),
     ) {
-        let config = config();
-        let mut stream = FaultyTransport::new(schedule);
-        let mut buf = vec![0; config.max_head_len];
-        let result = driver::accept(&mut stream, &config, &mut buf).map(|upgraded| upgraded.request.head_len());
-        prop_assert!(stream.calls <= MAX_CALLS, "the driver loops");
-        prop_assert!(!stream.wrote_after_shutdown);
-        match result {
-            Ok(head_len) => {
-                prop_assert!(stream.at_shutdown.is_none());
-                let verdict = oracle::judge(&bytes[..head_len], &stream.delivered);
-                prop_assert!(matches!(verdict, Ok(Verdict::Switched { .. })), "{:?}", verdict);
-            }
-            Err(driver::Error::Rejected { .. }) => {
-                let sent = stream.at_shutdown.as_deref().unwrap_or_default();
-                let verdict = oracle::judge(&bytes, sent);
-                prop_assert!(matches!(verdict, Ok(Verdict::Refused { .. })), "{:?}", verdict);
-                prop_assert_eq!(sent, &stream.delivered[..]);
-            }
-            Err(driver::Error::Io { .. }) => {}
-            Err(other) => prop_assert!(false, "{other:?}"),
-        }
+        harness::drive(&config(), &bytes, schedule).map_err(TestCaseError::fail)?;
     }
 
     /// For inputs up to 1 MiB, the outcome depends on the first

@@ -1,0 +1,182 @@
+//! The fuzz targets' bodies. Each `fuzz/fuzz_targets/<name>.rs` is one line
+//! that calls the function of the same name here, so that `cargo test`
+//! replays every corpus file through exactly what the fuzzer runs, on
+//! stable. Each panics when the contract is broken.
+
+use arbitrary::{Arbitrary, Unstructured};
+use crate::harness::{self, run};
+use crate::model::End;
+use crate::request::{Field, Request};
+use crate::strategies::config;
+use crate::transport::{Op, Read, Schedule};
+
+/// How the input ends, from one byte.
+fn end(byte: u8) -> End {
+    match byte % 3 {
+        0 => End::Open,
+        1 => End::Eof,
+        _ => End::Deadline,
+    }
+}
+
+/// `handshake`: the first byte says how the stream ends, the rest are what
+/// the client sent. The core must agree with the model and its response
+/// must pass the oracle.
+pub fn handshake(data: &[u8]) {
+    let Some((&first, bytes)) = data.split_first() else { return };
+    if let Err(failure) = harness::check(&config(), bytes, end(first)) {
+        panic!("{failure}");
+    }
+}
+
+/// `chunked`: the first byte says how the stream ends, the next says how
+/// many cut points follow (two bytes each), the rest are the bytes. Feeding
+/// them cut must give what feeding them at once gives.
+pub fn chunked(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let (Ok(first), Ok(count)) = (u8::arbitrary(&mut u), u8::arbitrary(&mut u)) else { return };
+    let cuts: Vec<usize> = (0..count % 16).filter_map(|_| u16::arbitrary(&mut u).ok()).map(usize::from).collect();
+    let bytes = u.take_rest();
+    let mut sorted = cuts.clone();
+    sorted.sort_unstable();
+    let (cut, whole) = (run(&config(), bytes, &sorted, end(first)), run(&config(), bytes, &[], end(first)));
+    assert_eq!(cut, whole, "cut at {sorted:?}");
+}
+
+/// The names a structured request draws its fields from.
+const NAMES: &[&str] = &[
+    "Host",
+    "Upgrade",
+    "Connection",
+    "Sec-WebSocket-Key",
+    "Sec-WebSocket-Version",
+    "Origin",
+    "Sec-WebSocket-Protocol",
+    "Content-Length",
+    "Transfer-Encoding",
+    "X-Other",
+];
+
+/// The values a structured request draws from, valid and not.
+const VALUES: &[&str] = &[
+    "example.com",
+    "example.com:9001",
+    "[::1]",
+    "websocket",
+    "WebSocket, h2c",
+    "websockets",
+    "Upgrade",
+    "keep-alive, upgrade",
+    "dGhlIHNhbXBsZSBub25jZQ==",
+    "dGhlIHNhbXBsZSBub25jZQ",
+    "13",
+    "8",
+    "http://example.com",
+    "null",
+    "chat, superchat",
+    "chat, , x",
+    "0",
+    "5",
+    "chunked",
+    "",
+    " ",
+];
+
+/// The entry of `list` that `choice` picks, cycling.
+fn pick(list: &[&'static str], choice: u8) -> &'static str {
+    list[usize::from(choice) % list.len()]
+}
+
+/// A request described by choices from a vocabulary, so that the fuzzer
+/// reaches the deep rules without having to invent their words.
+#[derive(Arbitrary, Debug)]
+struct Described {
+    end: u8,
+    leading_empty_lines: u8,
+    method: u8,
+    target: u8,
+    version: u8,
+    fields: Vec<(u8, u8, Option<Vec<u8>>)>,
+    after: Vec<u8>,
+}
+
+impl Described {
+    fn request(&self) -> Request {
+        let fields = self
+            .fields
+            .iter()
+            .map(|(name, value, raw)| {
+                let mut field = Field::new(pick(NAMES, *name), &format!(" {}", pick(VALUES, *value)));
+                if let Some(raw) = raw {
+                    field.value = raw.clone();
+                }
+                field
+            })
+            .collect();
+        let mut request = Request::get(pick(&["/chat", "/", "ws://example.com/x", "*", "/%zz"], self.target), fields);
+        request.method = pick(&["GET", "GET", "HEAD", "POST", "get"], self.method).into();
+        request.version = pick(&["HTTP/1.1", "HTTP/1.1", "HTTP/1.0", "HTTP/2.0"], self.version).into();
+        request.leading_empty_lines = usize::from(self.leading_empty_lines % 3);
+        request.after = self.after.clone();
+        request
+    }
+}
+
+/// `structured`: a request built from vocabulary choices (see [`Described`]);
+/// the core must agree with the model and its response pass the oracle.
+pub fn structured(data: &[u8]) {
+    let Ok(described) = Described::arbitrary_take_rest(Unstructured::new(data)) else { return };
+    let bytes = described.request().render();
+    if let Err(failure) = harness::check(&config(), &bytes, end(described.end)) {
+        panic!("{failure}\n{described:?}");
+    }
+}
+
+/// A read or write fault from one byte.
+fn fault(byte: u8) -> std::io::ErrorKind {
+    use std::io::ErrorKind::*;
+    [Interrupted, WouldBlock, TimedOut, BrokenPipe, ConnectionReset][usize::from(byte) % 5]
+}
+
+/// A fault schedule for sending `bytes`, read from `u`.
+fn schedule(u: &mut Unstructured<'_>, bytes: &[u8]) -> arbitrary::Result<Schedule> {
+    let mut reads = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (len, what) = (usize::from(u8::arbitrary(u)?), u8::arbitrary(u)?);
+        let (now, later) = rest.split_at(len.clamp(1, rest.len()));
+        reads.push(Read::Data(now.to_vec()));
+        rest = later;
+        match what % 8 {
+            0 => reads.push(Read::Timeout),
+            1 => reads.push(Read::WouldBlock),
+            2 => reads.push(Read::Fail(fault(what / 8))),
+            _ => {}
+        }
+    }
+    if bool::arbitrary(u)? {
+        reads.push(Read::Eof);
+    }
+    let op = |u: &mut Unstructured<'_>| -> arbitrary::Result<Op> {
+        let byte = u8::arbitrary(u)?;
+        Ok(if byte % 4 == 0 { Op::Fail(fault(byte / 4)) } else { Op::Short(usize::from(byte)) })
+    };
+    let writes = (0..u8::arbitrary(u)? % 16).map(|_| op(u)).collect::<arbitrary::Result<_>>()?;
+    let flushes = (0..u8::arbitrary(u)? % 4).map(|_| op(u)).collect::<arbitrary::Result<_>>()?;
+    Ok(Schedule { reads, writes, flushes, shutdown_fails: u8::arbitrary(u)? == 0 })
+}
+
+/// `driver`: the first two bytes give the length of the client's bytes,
+/// which follow; the rest is a fault schedule. Through the driver, the
+/// response must be fully flushed before the write side is shut down, or
+/// the driver must report an I/O error; never a loop.
+pub fn driver(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let Ok(len) = u16::arbitrary(&mut u) else { return };
+    let Ok(bytes) = u.bytes(usize::from(len).min(u.len())) else { return };
+    let bytes = bytes.to_vec();
+    let Ok(schedule) = schedule(&mut u, &bytes) else { return };
+    if let Err(failure) = harness::drive(&config(), &bytes, schedule) {
+        panic!("{failure}");
+    }
+}
