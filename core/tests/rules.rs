@@ -236,7 +236,10 @@ fn rows() -> Vec<Row> {
         row("two versions", get(&[], &["Sec-WebSocket-Version: 13"]), version_required()),
         // 12: Origin at most once.
         row("two Origins", get(&[], &["Origin: http://example.com", "Origin: http://example.com"]), bad("12")),
-        with(any, row("two Origins under any policy", get(&[], &["Origin: null", "Origin: http://a.example"]), bad("12"))),
+        with(
+            any,
+            row("two Origins under any policy", get(&[], &["Origin: null", "Origin: http://a.example"]), bad("12")),
+        ),
         // 12b: origin policy.
         row(
             "foreign Origin",

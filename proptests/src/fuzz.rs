@@ -3,12 +3,12 @@
 //! replays every corpus file through exactly what the fuzzer runs, on
 //! stable. Each panics when the contract is broken.
 
-use arbitrary::{Arbitrary, Unstructured};
 use crate::harness::{self, run};
 use crate::model::End;
 use crate::request::{Field, Request};
 use crate::strategies::config;
 use crate::transport::{Op, Read, Schedule};
+use arbitrary::{Arbitrary, Unstructured};
 
 /// How the input ends, from one byte.
 fn end(byte: u8) -> End {

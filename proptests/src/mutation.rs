@@ -126,22 +126,22 @@ impl Mutation {
     }
 }
 
-/// Puts `error` into the request line or the field line at `at`.
+/// Puts `error` into the request line or the field line at `at`. Errors in
+/// a value go to its start, so that they stay inside `max_head_len` even in
+/// a field padded past it.
 fn break_syntax(request: &mut Request, error: SyntaxError, at: usize) {
-    let count = request.fields.len().max(1);
     if request.fields.is_empty() {
         request.fields.push(Field::new("X-Empty", ""));
     }
-    let field = &mut request.fields[at % count];
+    let at = at % request.fields.len();
+    let field = &mut request.fields[at];
     match error {
-        SyntaxError::ControlInValue(byte) => field.value.insert(field.value.len() / 2, byte),
+        SyntaxError::ControlInValue(byte) => field.value.insert(0, byte),
         SyntaxError::SpaceBeforeColon => field.name.push(b' '),
-        SyntaxError::BareLf => field.value.extend_from_slice(b"\nX: y"),
-        SyntaxError::BareCr => field.value.extend_from_slice(b"\rX: y"),
-        SyntaxError::ObsFold => {
-            request.fields.insert(at % count, Field { name: b" X-Fold".to_vec(), value: b" y".to_vec() })
-        }
-        SyntaxError::EmptyName => request.fields.insert(at % count, Field::new("", " x")),
+        SyntaxError::BareLf => drop(field.value.splice(0..0, *b"\nX: y")),
+        SyntaxError::BareCr => drop(field.value.splice(0..0, *b"\rX: y")),
+        SyntaxError::ObsFold => request.fields.insert(at, Field { name: b" X-Fold".to_vec(), value: b" y".to_vec() }),
+        SyntaxError::EmptyName => request.fields.insert(at, Field::new("", " x")),
         SyntaxError::MethodByte(byte) => request.method.insert(1, byte),
         SyntaxError::DoubleSpace => request.target.insert(0, b' '),
         SyntaxError::TargetByte(byte) => request.target.push(byte),

@@ -4,7 +4,7 @@
 
 /// One field line: `name ":" value CRLF`, both as raw bytes. The value
 /// carries its own optional whitespace.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Field {
     /// The field name, as sent (any case, any bytes).
     pub name: Vec<u8>,
@@ -25,7 +25,7 @@ impl Field {
 }
 
 /// A request head and the bytes the client sends after it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     /// Empty lines (CRLF) before the request line.
     pub leading_empty_lines: usize,
@@ -100,5 +100,19 @@ impl Request {
     pub fn value(&self, name: &str) -> Option<&[u8]> {
         let field = self.fields.iter().find(|field| field.is(name))?;
         Some(field.value.trim_ascii())
+    }
+}
+
+/// Shows the line as text, so that a shrunk failure reads like a request.
+impl std::fmt::Debug for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", String::from_utf8_lossy(&[&self.name[..], b":", &self.value].concat()))
+    }
+}
+
+/// Shows the request as the text it renders to.
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", String::from_utf8_lossy(&self.render()))
     }
 }

@@ -129,8 +129,8 @@ const OFFERS: &[&str] = &["chat", "superchat", "mqtt", "v1.json", "graphql-ws"];
 /// absolute-form targets, `Content-Length: 0`, subprotocol offers, a
 /// same-host `Origin`, keys from random 16-byte values, leading empty lines
 /// and bytes after the head.
-pub fn valid() -> impl Strategy<Value = Valid> {
-    host().prop_flat_map(parts).prop_flat_map(arrange)
+pub fn valid() -> BoxedStrategy<Valid> {
+    host().prop_flat_map(parts).prop_flat_map(arrange).boxed()
 }
 
 /// The pieces of a valid handshake before they are put in order.
@@ -197,8 +197,10 @@ fn arrange(parts: Parts) -> impl Strategy<Value = Valid> {
         let mut request = Request::get(&parts.target, fields);
         request.after = parts.after.clone();
         request.leading_empty_lines = parts.leading_empty_lines;
-        let offered = parts.offered.iter().flatten();
-        let protocol = offered.copied().find(|offer| SPOKEN.contains(offer));
+        // The client's order is the order of the fields, then of the list.
+        let offered = request.fields.iter().filter(|field| field.is("Sec-WebSocket-Protocol"));
+        let mut tokens = offered.flat_map(|field| field.value.split(|&b| b == b','));
+        let protocol = tokens.find_map(|token| SPOKEN.iter().copied().find(|p| p.as_bytes() == token.trim_ascii()));
         Valid { request, path: parts.path.clone(), protocol }
     })
 }
@@ -237,13 +239,14 @@ pub fn mostly_http() -> impl Strategy<Value = Vec<u8>> {
 }
 
 /// Every kind of input: valid, broken, mostly HTTP, arbitrary.
-pub fn any_input() -> impl Strategy<Value = Vec<u8>> {
+pub fn any_input() -> BoxedStrategy<Vec<u8>> {
     prop_oneof![
         valid().prop_map(|valid| valid.request.render()),
         broken().prop_map(|(request, _)| request.render()),
         mostly_http(),
         arbitrary_bytes(),
     ]
+    .boxed()
 }
 
 /// How input may end: open, end of stream, or deadline.

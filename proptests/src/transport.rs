@@ -195,15 +195,17 @@ impl Transport for FaultyTransport {
 
 /// The error kinds a stream may fail with, retried or not.
 fn kind() -> impl Strategy<Value = ErrorKind> {
-    select(&[
-        ErrorKind::Interrupted,
-        ErrorKind::Interrupted,
-        ErrorKind::WouldBlock,
-        ErrorKind::TimedOut,
-        ErrorKind::BrokenPipe,
-        ErrorKind::ConnectionReset,
-        ErrorKind::Other,
-    ][..])
+    select(
+        &[
+            ErrorKind::Interrupted,
+            ErrorKind::Interrupted,
+            ErrorKind::WouldBlock,
+            ErrorKind::TimedOut,
+            ErrorKind::BrokenPipe,
+            ErrorKind::ConnectionReset,
+            ErrorKind::Other,
+        ][..],
+    )
 }
 
 fn op() -> impl Strategy<Value = Op> {

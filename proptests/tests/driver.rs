@@ -55,7 +55,9 @@ fn short_writes_and_interruptions_still_deliver_everything() {
     for request in [VALID, b"POST / HTTP/1.1\r\n\r\n"] {
         let mut mem = FaultyTransport::new(Schedule {
             reads: vec![Read::Fail(ErrorKind::Interrupted), Read::Data(request.to_vec()), Read::Eof],
-            writes: (0..400).map(|i| if i % 3 == 0 { Op::Fail(ErrorKind::Interrupted) } else { Op::Short(1) }).collect(),
+            writes: (0..400)
+                .map(|i| if i % 3 == 0 { Op::Fail(ErrorKind::Interrupted) } else { Op::Short(1) })
+                .collect(),
             flushes: vec![Op::Fail(ErrorKind::Interrupted)],
             shutdown_fails: false,
         });
@@ -69,7 +71,8 @@ fn short_writes_and_interruptions_still_deliver_everything() {
 fn a_rejection_is_flushed_then_half_closed_then_lingers_until_the_peer_closes() {
     let config = Config::default();
     let request = b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
-    let mut mem = FaultyTransport::new(reads(vec![Read::Data(request.to_vec()), Read::Data(vec![b'x'; 10_000]), Read::Eof]));
+    let mut mem =
+        FaultyTransport::new(reads(vec![Read::Data(request.to_vec()), Read::Data(vec![b'x'; 10_000]), Read::Eof]));
     let result = run(&config, &mut mem);
     assert!(result.unwrap_err().contains("PeerClosed"));
     assert_eq!(mem.at_shutdown.as_deref(), Some(&expected_response(&config, request)[..]));
@@ -79,7 +82,12 @@ fn a_rejection_is_flushed_then_half_closed_then_lingers_until_the_peer_closes() 
 #[test]
 fn linger_ends_on_time_and_on_budget() {
     let config = Config { linger_bytes: 10_000, ..Config::default() };
-    let mut mem = FaultyTransport::new(reads(vec![Read::Data(b"\x16\x03\x01".to_vec()), Read::Timeout, Read::Timeout, Read::Timeout]));
+    let mut mem = FaultyTransport::new(reads(vec![
+        Read::Data(b"\x16\x03\x01".to_vec()),
+        Read::Timeout,
+        Read::Timeout,
+        Read::Timeout,
+    ]));
     let err = driver::accept(&mut mem, &config, &mut [0; 8192]).unwrap_err();
     assert!(matches!(err, Error::Rejected { linger: LingerEnd::TimeUp, .. }), "{err:?}");
     assert_eq!(mem.elapsed, config.linger_time, "lingered exactly the linger time");
@@ -94,7 +102,8 @@ fn linger_ends_on_time_and_on_budget() {
 #[test]
 fn a_stalled_client_gets_408_at_the_deadline() {
     let config = Config::default();
-    let mut mem = FaultyTransport::new(reads(vec![Read::Data(b"GET / HTTP/1.1\r\n".to_vec()), Read::Timeout, Read::Eof]));
+    let mut mem =
+        FaultyTransport::new(reads(vec![Read::Data(b"GET / HTTP/1.1\r\n".to_vec()), Read::Timeout, Read::Eof]));
     let err = driver::accept(&mut mem, &config, &mut [0; 8192]).unwrap_err();
     let Error::Rejected { rejection, linger: LingerEnd::PeerClosed } = err else { panic!("{err:?}") };
     assert_eq!(rejection.status(), 408);
