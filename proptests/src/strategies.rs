@@ -54,7 +54,7 @@ fn field(name: &'static str, value: String) -> impl Strategy<Value = Field> {
 /// fields named `name`, the elements joined by one of `commas`.
 fn token_list(
     name: &'static str,
-    tokens: Vec<&'static str>,
+    tokens: Vec<String>,
     commas: &'static [&'static str],
 ) -> impl Strategy<Value = Vec<Field>> {
     let count = tokens.len();
@@ -121,8 +121,16 @@ pub struct Valid {
 /// are allowed there (RFC 9110 section 5.6.1).
 const LIST_COMMAS: &[&str] = &[",", ", ", " , ", ",,"];
 
-/// The subprotocols a client may offer, some of them spoken.
-const OFFERS: &[&str] = &["chat", "superchat", "mqtt", "v1.json", "graphql-ws"];
+/// A subprotocol a client may offer: often a known one, some of them
+/// spoken, sometimes any token up to 80 bytes.
+fn offer() -> impl Strategy<Value = String> {
+    let known = select(&["chat", "superchat", "mqtt", "v1.json", "graphql-ws"][..]).prop_map(str::to_owned);
+    prop_oneof![4 => known, 1 => "[!#$%&'*+.^_`|~0-9A-Za-z-]{1,80}"]
+}
+
+fn owned(tokens: &[&str]) -> Vec<String> {
+    tokens.iter().map(|&token| token.to_owned()).collect()
+}
 
 /// A valid handshake across the valid space: header order, name case, OWS,
 /// unrelated fields, token lists over several fields, origin-form and
@@ -139,23 +147,23 @@ struct Parts {
     target: String,
     path: String,
     fields: Vec<Field>,
-    offered: Option<Vec<&'static str>>,
+    offered: Option<Vec<String>>,
     after: Vec<u8>,
     leading_empty_lines: usize,
 }
 
 fn parts(host: String) -> impl Strategy<Value = Parts> {
-    let upgrade = prop_oneof![Just(vec!["websocket"]), Just(vec!["websocket", "h2c"]), Just(vec!["WebSocket"])];
-    let connection =
-        prop_oneof![Just(vec!["Upgrade"]), Just(vec!["upgrade", "keep-alive"]), Just(vec!["UPGRADE", "close"])];
+    const UPGRADES: &[&[&str]] = &[&["websocket"], &["websocket", "h2c"], &["WebSocket"]];
+    const CONNECTIONS: &[&[&str]] = &[&["Upgrade"], &["upgrade", "keep-alive"], &["UPGRADE", "close"]];
+    let (upgrade, connection) = (select(UPGRADES), select(CONNECTIONS));
     let key = any::<[u8; 16]>().prop_map(|bytes| base64::engine::general_purpose::STANDARD.encode(bytes));
     let origin_host = host.to_ascii_uppercase();
     let origin = select(&["http", "https", "HTTP"][..])
         .prop_map(move |scheme| Field::new("Origin", &format!("{scheme}://{origin_host}")));
     let fields = (
         field("Host", host.clone()),
-        upgrade.prop_flat_map(|tokens| token_list("Upgrade", tokens, LIST_COMMAS)),
-        connection.prop_flat_map(|tokens| token_list("Connection", tokens, LIST_COMMAS)),
+        upgrade.prop_flat_map(|tokens| token_list("Upgrade", owned(tokens), LIST_COMMAS)),
+        connection.prop_flat_map(|tokens| token_list("Connection", owned(tokens), LIST_COMMAS)),
         key.prop_flat_map(|key| field("Sec-WebSocket-Key", key)),
         field("Sec-WebSocket-Version", "13".to_owned()),
         prop::option::of(origin),
@@ -170,7 +178,7 @@ fn parts(host: String) -> impl Strategy<Value = Parts> {
     (
         target(host),
         fields,
-        prop::option::of(prop::collection::vec(select(OFFERS), 1..4)),
+        prop::option::of(prop::collection::vec(offer(), 1..4)),
         prop::collection::vec(any::<u8>(), 0..16),
         prop_oneof![9 => Just(0usize), 1 => 1usize..3],
     )
