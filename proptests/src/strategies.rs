@@ -246,10 +246,21 @@ pub fn mostly_http() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
-/// Every kind of input: valid, broken, mostly HTTP, arbitrary.
+/// A valid head cut short: every byte of it could still be continued into
+/// a valid handshake (rules 14 and 15, or `NeedMore`).
+pub fn truncated() -> impl Strategy<Value = Vec<u8>> {
+    valid().prop_flat_map(|valid| {
+        let head = valid.request.head();
+        let len = head.len();
+        (Just(head), 0..len).prop_map(|(head, cut)| head[..cut].to_vec())
+    })
+}
+
+/// Every kind of input: valid, broken, cut short, mostly HTTP, arbitrary.
 pub fn any_input() -> BoxedStrategy<Vec<u8>> {
     prop_oneof![
         valid().prop_map(|valid| valid.request.render()),
+        truncated(),
         broken().prop_map(|(request, _)| request.render()),
         mostly_http(),
         arbitrary_bytes(),

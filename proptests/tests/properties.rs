@@ -75,6 +75,22 @@ proptest! {
         harness::judge(&bytes, &run).map_err(TestCaseError::fail)?;
     }
 
+    /// A head cut short waits for more while the stream is open, and gets
+    /// rule 14 at the end of the stream and rule 15 at the deadline.
+    #[test]
+    fn stream_rules(bytes in strategies::truncated()) {
+        for (end, expected) in [(End::Open, None), (End::Eof, Some("14")), (End::Deadline, Some("15"))] {
+            let run = run(&config(), &bytes, &[], end);
+            let rule = match run.outcome {
+                Expected::Reject { rule, .. } => Some(rule),
+                Expected::NeedMore => None,
+                Expected::Accept { .. } => return Err(TestCaseError::fail("a 101 to half a head")),
+            };
+            prop_assert_eq!(rule, expected);
+            harness::judge(&bytes, &run).map_err(TestCaseError::fail)?;
+        }
+    }
+
     /// With two rules broken, the one earlier in the contract's order
     /// decides. (A syntax error and a 1b version are both "first bad byte
     /// wins", so that pair is left to the model.)
