@@ -1,0 +1,65 @@
+//! Replays the corpus on stable: every named case in `corpus/cases/` must
+//! get the status its name starts with (and pass the model and the oracle),
+//! and every file of each fuzz target's corpus, `corpus/<target>/`, must pass
+//! that target's function exactly as the fuzzer runs it.
+
+use std::path::{Path, PathBuf};
+
+use ws_handshake::Config;
+use ws_handshake_proptests::harness;
+use ws_handshake_proptests::model::{End, Expected};
+use ws_handshake_proptests::{fuzz, oracle};
+
+fn corpus(folder: &str) -> Vec<PathBuf> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus").join(folder);
+    let Ok(entries) = std::fs::read_dir(&folder) else { return Vec::new() };
+    let mut files: Vec<PathBuf> = entries.map(|entry| entry.expect("a readable folder").path()).collect();
+    files.sort();
+    files
+}
+
+/// How a named case ends: `-eof` in the name ends the stream after the
+/// bytes, a 408 case stalls until the deadline, any other stays open.
+fn end_of(name: &str) -> End {
+    if name.contains("-eof") {
+        End::Eof
+    } else if name.starts_with("408-") {
+        End::Deadline
+    } else {
+        End::Open
+    }
+}
+
+#[test]
+fn every_named_case_gets_its_status() {
+    let cases = corpus("cases");
+    assert!(cases.len() >= 60, "only {} named cases", cases.len());
+    let config = Config::default();
+    for path in cases {
+        let name = path.file_name().and_then(|name| name.to_str()).expect("a UTF-8 name");
+        let status: u16 = name.get(..3).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{name}: no status"));
+        let bytes = std::fs::read(&path).expect("a readable case");
+        let run = harness::check(&config, &bytes, end_of(name)).unwrap_or_else(|failure| panic!("{name}: {failure}"));
+        let got = match run.outcome {
+            Expected::Accept { .. } => Some(101),
+            Expected::Reject { rule, .. } => oracle::contract_status(rule),
+            Expected::NeedMore => None,
+        };
+        assert_eq!(got, Some(status), "{name}: {:?}", run.outcome);
+    }
+}
+
+#[test]
+fn every_fuzz_corpus_file_passes_its_target() {
+    let targets: [(&str, fn(&[u8])); 4] = [
+        ("handshake", fuzz::handshake),
+        ("chunked", fuzz::chunked),
+        ("structured", fuzz::structured),
+        ("driver", fuzz::driver),
+    ];
+    for (target, run) in targets {
+        for path in corpus(target) {
+            run(&std::fs::read(&path).expect("a readable corpus file"));
+        }
+    }
+}
