@@ -10,6 +10,18 @@ use crate::strategies::config;
 use crate::transport::{Op, Read, Schedule};
 use arbitrary::{Arbitrary, Unstructured};
 
+/// A target's body: takes the fuzzer's bytes, panics on a broken contract.
+pub type Target = fn(&[u8]);
+
+/// Every target, by the name of its file in `fuzz/fuzz_targets/`.
+pub const TARGETS: &[(&str, Target)] =
+    &[("handshake", handshake), ("chunked", chunked), ("structured", structured), ("driver", driver)];
+
+/// The target named `name`.
+pub fn target(name: &str) -> Option<Target> {
+    TARGETS.iter().find(|(target, _)| *target == name).map(|&(_, run)| run)
+}
+
 /// How the input ends, from one byte.
 fn end(byte: u8) -> End {
     match byte % 3 {

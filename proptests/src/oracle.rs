@@ -36,6 +36,17 @@ const STATUSES: &[&str] = &[
     "505 HTTP Version Not Supported",
 ];
 
+/// How strict a judgement is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// This project's responses: exactly the contract's lines and texts.
+    Exact,
+    /// Any server's: what the contract requires of every answer (status,
+    /// framing, `Connection: close`, the accept key and the rule's extra
+    /// fields), with any reason phrase, extra fields and body text.
+    Peer,
+}
+
 /// A response head: its status, its field lines in order, and its length
 /// (through the blank line).
 struct Head<'a> {
@@ -55,12 +66,26 @@ struct Head<'a> {
 /// response must carry exactly its fields and, unless the request is a
 /// `HEAD`, an exact `Content-Length` and one of the published body texts.
 pub fn judge(request: &[u8], response: &[u8]) -> Result<Verdict, String> {
-    let head = parse_head(response)?;
+    judge_as(Mode::Exact, request, response)
+}
+
+/// Judges another server's `response` by what the contract requires of any
+/// answer, as `cargo xtask conform` does: a well-framed head with a
+/// three-digit status; for a 101, `Upgrade: websocket`, `Connection:
+/// upgrade` and the right accept key; for an error, `Connection: close`, an
+/// exact `Content-Length` (no body after `HEAD`) and the rule's extra
+/// fields. Reason phrases, other fields and body texts are the server's.
+pub fn judge_peer(request: &[u8], response: &[u8]) -> Result<Verdict, String> {
+    judge_as(Mode::Peer, request, response)
+}
+
+fn judge_as(mode: Mode, request: &[u8], response: &[u8]) -> Result<Verdict, String> {
+    let head = parse_head(mode, response)?;
     let body = response.get(head.len..).unwrap_or_default();
     if head.status == 101 {
-        judge_switch(request, &head.fields).map(|protocol| Verdict::Switched { protocol })
+        judge_switch(mode, request, &head.fields).map(|protocol| Verdict::Switched { protocol })
     } else {
-        judge_refusal(request, &head, body).map(|()| Verdict::Refused { status: head.status })
+        judge_refusal(mode, request, &head, body).map(|()| Verdict::Refused { status: head.status })
     }
 }
 
@@ -78,9 +103,9 @@ pub fn contract_status(rule: &str) -> Option<u16> {
     })
 }
 
-/// Splits the head off `response` and checks its grammar, its reason phrase
-/// and that no field name repeats.
-fn parse_head(response: &[u8]) -> Result<Head<'_>, String> {
+/// Splits the head off `response` and checks its grammar; in exact mode
+/// also its reason phrase and that no field name repeats.
+fn parse_head(mode: Mode, response: &[u8]) -> Result<Head<'_>, String> {
     if response.is_empty() {
         return Err("no response: the server sent nothing".into());
     }
@@ -95,11 +120,11 @@ fn parse_head(response: &[u8]) -> Result<Head<'_>, String> {
         return Err(format!("bare CR or LF in the head line {line:?}"));
     }
     let (status_line, field_lines) = lines.split_first().ok_or("empty head")?;
-    let status = parse_status_line(status_line)?;
+    let status = parse_status_line(mode, status_line)?;
     let mut fields: Vec<(&str, &str)> = Vec::new();
     for line in field_lines {
-        let (name, value) = parse_field(line)?;
-        if fields.iter().any(|(seen, _)| seen.eq_ignore_ascii_case(name)) {
+        let (name, value) = parse_field(mode, line)?;
+        if mode == Mode::Exact && fields.iter().any(|(seen, _)| seen.eq_ignore_ascii_case(name)) {
             return Err(format!("field {name:?} appears twice"));
         }
         fields.push((name, value));
@@ -107,13 +132,16 @@ fn parse_head(response: &[u8]) -> Result<Head<'_>, String> {
     Ok(Head { status, fields, len: end + 4 })
 }
 
-/// Checks `HTTP/1.1 SP 3DIGIT SP reason` with a status the contract allows
-/// and its canonical reason phrase.
-fn parse_status_line(line: &str) -> Result<u16, String> {
+/// Checks `HTTP/1.1 SP 3DIGIT SP reason`; in exact mode with a status the
+/// contract allows and its canonical reason phrase.
+fn parse_status_line(mode: Mode, line: &str) -> Result<u16, String> {
     let bad = || format!("status line {line:?} is not `HTTP/1.1 SP 3DIGIT SP reason`");
     let (code, reason) = line.strip_prefix("HTTP/1.1 ").and_then(|rest| rest.split_once(' ')).ok_or_else(bad)?;
     if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
+    }
+    if mode == Mode::Peer {
+        return code.parse().map_err(|_| bad());
     }
     match STATUSES.iter().find_map(|known| known.strip_prefix(code)?.strip_prefix(' ')) {
         None => Err(format!("status {code} is not one the contract allows")),
@@ -124,12 +152,15 @@ fn parse_status_line(line: &str) -> Result<u16, String> {
     }
 }
 
-/// Checks `name: value` (one SP, a token name, a visible value without outer
-/// whitespace) and splits it.
-fn parse_field(line: &str) -> Result<(&str, &str), String> {
+/// Checks `name: value` (a token name; in exact mode one SP and a visible
+/// value without outer whitespace, in peer mode any OWS) and splits it.
+fn parse_field(mode: Mode, line: &str) -> Result<(&str, &str), String> {
     let (name, value) = line.split_once(':').ok_or_else(|| format!("field line {line:?} has no colon"))?;
     if !is_token(name) {
         return Err(format!("field name {name:?} is not a token"));
+    }
+    if mode == Mode::Peer {
+        return Ok((name, value.trim_matches([' ', '\t'])));
     }
     let value = value.strip_prefix(' ').ok_or_else(|| format!("field line {line:?}: not one SP after the colon"))?;
     if value.is_empty() || value.starts_with(' ') || value.ends_with(' ') {
@@ -152,12 +183,15 @@ fn lookup<'a>(fields: &[(&'a str, &'a str)], name: &str) -> Option<(&'a str, &'a
 }
 
 /// Checks a 101 against the request; returns the selected subprotocol.
-fn judge_switch(request: &[u8], fields: &[(&str, &str)]) -> Result<Option<String>, String> {
+fn judge_switch(mode: Mode, request: &[u8], fields: &[(&str, &str)]) -> Result<Option<String>, String> {
     let keys: Vec<&[u8]> = request_values(request, "sec-websocket-key").collect();
     let [key] = keys[..] else {
         return Err(format!("101 to a request with {} Sec-WebSocket-Key fields", keys.len()));
     };
     let accept = accept_value(key);
+    if mode == Mode::Peer {
+        return judge_peer_switch(request, fields, &accept);
+    }
     let expected = [("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Accept", accept.as_str())];
     if !(3..=4).contains(&fields.len()) {
         return Err(format!("101 has {} fields, expected 3 or 4: {fields:?}", fields.len()));
@@ -180,8 +214,37 @@ fn judge_switch(request: &[u8], fields: &[(&str, &str)]) -> Result<Option<String
     Ok(Some(protocol.to_owned()))
 }
 
+/// The peer-mode checks of a 101: RFC 6455 section 4.2.2's fields, in any
+/// order among others.
+fn judge_peer_switch(request: &[u8], fields: &[(&str, &str)], accept: &str) -> Result<Option<String>, String> {
+    let has = |name: &str, token: &str| {
+        fields
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case(name) && v.split(',').any(|e| e.trim().eq_ignore_ascii_case(token)))
+    };
+    if !has("Upgrade", "websocket") || !has("Connection", "upgrade") {
+        return Err(format!("101 without `Upgrade: websocket` and `Connection: Upgrade`: {fields:?}"));
+    }
+    if lookup(fields, "Sec-WebSocket-Accept").map(|(_, value)| value) != Some(accept) {
+        return Err(format!("101 without `Sec-WebSocket-Accept: {accept}`: {fields:?}"));
+    }
+    let protocol = lookup(fields, "Sec-WebSocket-Protocol").map(|(_, value)| value.to_owned());
+    let offered = |p: &String| {
+        request_values(request, "sec-websocket-protocol")
+            .flat_map(|v| v.split(|&b| b == b','))
+            .any(|element| trim(element) == p.as_bytes())
+    };
+    match protocol {
+        Some(p) if !offered(&p) => Err(format!("101 selects protocol {p:?}, which the client did not offer")),
+        protocol => Ok(protocol),
+    }
+}
+
 /// Checks an error response's fields and body.
-fn judge_refusal(request: &[u8], head: &Head<'_>, body: &[u8]) -> Result<(), String> {
+fn judge_refusal(mode: Mode, request: &[u8], head: &Head<'_>, body: &[u8]) -> Result<(), String> {
+    if mode == Mode::Peer {
+        return judge_peer_refusal(request, head, body);
+    }
     let mut expected = vec![("Connection", "close"), ("Content-Type", "text/plain; charset=utf-8")];
     match head.status {
         405 => expected.push(("Allow", "GET")),
@@ -222,6 +285,34 @@ fn judge_refusal(request: &[u8], head: &Head<'_>, body: &[u8]) -> Result<(), Str
         return Err(format!("{}: body {:?} is not one of the published texts", head.status, lossy(body)));
     }
     Ok(())
+}
+
+/// The peer-mode checks of an error response: `Connection: close`, the
+/// rule's extra fields by value, and framing by an exact `Content-Length`.
+fn judge_peer_refusal(request: &[u8], head: &Head<'_>, body: &[u8]) -> Result<(), String> {
+    let status = head.status;
+    let value = |name: &str| lookup(&head.fields, name).map(|(_, value)| value);
+    let closes = value("Connection").is_some_and(|v| v.split(',').any(|e| e.trim().eq_ignore_ascii_case("close")));
+    if !closes {
+        return Err(format!("{status} without `Connection: close`"));
+    }
+    let allow_get = value("Allow").is_some_and(|v| v.split(',').any(|e| e.trim() == "GET"));
+    if status == 405 && !allow_get {
+        return Err("405 without `Allow: GET`".into());
+    }
+    if status == 426 && value("Sec-WebSocket-Version").map(str::trim) != Some("13") {
+        return Err("426 without `Sec-WebSocket-Version: 13`".into());
+    }
+    if is_head_request(request) {
+        return if body.is_empty() { Ok(()) } else { Err(format!("{status} to HEAD has a body: {:?}", lossy(body))) };
+    }
+    match value("Content-Length").map(str::parse::<usize>) {
+        Some(Ok(length)) if length == body.len() => Ok(()),
+        Some(_) => {
+            Err(format!("{status}: Content-Length {:?}, but {} body bytes", value("Content-Length"), body.len()))
+        }
+        None => Err(format!("{status} without Content-Length")),
+    }
 }
 
 /// The values (SP/HTAB trimmed) of the request head's fields named `name`,
@@ -306,6 +397,25 @@ mod tests {
         assert!(judge(REQUEST, &frames).is_ok(), "bytes after a 101 head are ignored");
         let plain = SWITCHED.replace("Sec-WebSocket-Protocol: chat\r\n", "");
         assert_eq!(judge(REQUEST, plain.as_bytes()), Ok(Verdict::Switched { protocol: None }));
+    }
+
+    #[test]
+    fn peer_mode_allows_what_other_servers_may_add() {
+        let switched = "HTTP/1.1 101 Switching Protocols\r\nDate: today\r\nupgrade: WebSocket\r\n\
+            Connection: upgrade\r\nSec-WebSocket-Accept:s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nServer: x\r\n\r\n";
+        assert_eq!(judge_peer(REQUEST, switched.as_bytes()), Ok(Verdict::Switched { protocol: None }));
+        assert!(judge(REQUEST, switched.as_bytes()).is_err(), "exact mode wants the contract's lines only");
+        let wrong_key = switched.replace("s3pP", "AAAA");
+        assert!(judge_peer(REQUEST, wrong_key.as_bytes()).unwrap_err().contains("Sec-WebSocket-Accept"));
+
+        let refused = "HTTP/1.1 400 Nope\r\nDate: today\r\nConnection: close\r\nContent-Length: 3\r\n\r\nno\n";
+        assert_eq!(judge_peer(PLAIN_GET, refused.as_bytes()), Ok(Verdict::Refused { status: 400 }));
+        let kept_open = refused.replace("Connection: close", "Connection: keep-alive");
+        assert!(judge_peer(PLAIN_GET, kept_open.as_bytes()).unwrap_err().contains("Connection: close"));
+        let unframed = refused.replace("Content-Length: 3\r\n", "");
+        assert!(judge_peer(PLAIN_GET, unframed.as_bytes()).unwrap_err().contains("without Content-Length"));
+        let short = refused.replace("Content-Length: 3", "Content-Length: 2");
+        assert!(judge_peer(PLAIN_GET, short.as_bytes()).unwrap_err().contains("body bytes"));
     }
 
     #[test]

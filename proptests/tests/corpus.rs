@@ -51,13 +51,7 @@ fn every_named_case_gets_its_status() {
 
 #[test]
 fn every_fuzz_corpus_file_passes_its_target() {
-    let targets: [(&str, fn(&[u8])); 4] = [
-        ("handshake", fuzz::handshake),
-        ("chunked", fuzz::chunked),
-        ("structured", fuzz::structured),
-        ("driver", fuzz::driver),
-    ];
-    for (target, run) in targets {
+    for &(target, run) in fuzz::TARGETS {
         for path in corpus(target) {
             run(&std::fs::read(&path).expect("a readable corpus file"));
         }

@@ -1,12 +1,13 @@
 //! Replays every input that ever made a property or a fuzz target fail,
 //! kept as named files in `corpus/regressions/` (listed, one line each, in
-//! its README), through the core, the model and the oracle, however it ends.
+//! its README): a `fuzz-<target>-*` file through that target, any other
+//! through the core, the model and the oracle, however it ends.
 
 use std::path::Path;
 
-use ws_handshake_proptests::harness;
 use ws_handshake_proptests::model::End;
 use ws_handshake_proptests::strategies::config;
+use ws_handshake_proptests::{fuzz, harness};
 
 #[test]
 fn every_regression_still_passes() {
@@ -18,6 +19,13 @@ fn every_regression_still_passes() {
             continue;
         }
         let bytes = std::fs::read(&path).expect("a readable file");
+        let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default();
+        let found_by = fuzz::TARGETS.iter().find(|(target, _)| name.starts_with(&format!("fuzz-{target}-")));
+        if let Some((_, run)) = found_by {
+            run(&bytes);
+            replayed += 1;
+            continue;
+        }
         for end in [End::Open, End::Eof, End::Deadline] {
             if let Err(failure) = harness::check(&config(), &bytes, end) {
                 panic!("{} ({end:?}): {failure}", path.display());

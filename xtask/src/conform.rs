@@ -1,0 +1,157 @@
+//! `cargo xtask conform HOST:PORT`: sends every named case of
+//! `corpus/cases/` to a server over TCP and judges each answer with the
+//! oracle: the status the file name gives, a well-framed response,
+//! `Connection: close`, and for a rejection a clean end-of-stream (FIN), not
+//! a reset. Prints a table and a score.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ws_handshake_proptests::oracle::{self, Verdict};
+
+use crate::root;
+
+/// How long a case waits for its answer, unless it stalls on purpose.
+const ANSWER_WITHIN: Duration = Duration::from_secs(5);
+/// How many cases run at once.
+const PARALLEL: usize = 8;
+/// The most bytes read from one connection.
+const MAX_RESPONSE: usize = 1 << 20;
+
+/// How the server's side of a connection ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Ending {
+    /// A clean end-of-stream.
+    Fin,
+    /// A reset: the kernel's answer to unread input, which can destroy a
+    /// response the client had not read yet.
+    Reset,
+    /// Still open when the client stopped waiting.
+    Open,
+    /// A 101 head arrived; the client stopped reading there.
+    Upgraded,
+}
+
+/// One case's result.
+struct Row {
+    name: String,
+    expected: u16,
+    got: String,
+    problem: Option<String>,
+}
+
+pub fn conform(address: &str, stall_secs: u64) -> Result<(), String> {
+    let addr = address.to_socket_addrs().map_err(|e| format!("{address}: {e}"))?.next().ok_or("no address")?;
+    let folder = root().join("corpus/cases");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .map_err(|e| format!("{}: {e}", folder.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .collect();
+    cases.sort();
+    let stall = Duration::from_secs(stall_secs);
+    let queue = Mutex::new(cases.iter());
+    let rows = Mutex::new(Vec::new());
+    thread::scope(|scope| {
+        for _ in 0..PARALLEL {
+            scope.spawn(|| {
+                while let Some(path) = queue.lock().map(|mut queue| queue.next()).ok().flatten() {
+                    let row = run_case(addr, path, stall);
+                    rows.lock().map(|mut rows| rows.push(row)).ok();
+                }
+            });
+        }
+    });
+    let mut rows = rows.into_inner().map_err(|e| e.to_string())?;
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    println!("{:<52} {:>8}  {:<10} result", "case", "expected", "got");
+    for row in &rows {
+        let result = row.problem.as_deref().unwrap_or("ok");
+        println!("{:<52} {:>8}  {:<10} {result}", row.name, row.expected, row.got);
+    }
+    let passed = rows.iter().filter(|row| row.problem.is_none()).count();
+    println!("\n{address}: {passed}/{} sound ({:.0}%)", rows.len(), 100.0 * passed as f64 / rows.len().max(1) as f64);
+    if passed == rows.len() { Ok(()) } else { Err(format!("{} case(s) failed", rows.len() - passed)) }
+}
+
+fn run_case(addr: SocketAddr, path: &PathBuf, stall: Duration) -> Row {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+    let expected = name.get(..3).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let mut row = Row { name, expected, got: "-".into(), problem: None };
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            row.problem = Some(e.to_string());
+            return row;
+        }
+    };
+    let wait = if expected == 408 { stall } else { ANSWER_WITHIN };
+    let (response, ending) = match exchange(addr, &bytes, row.name.contains("-eof"), wait) {
+        Ok(answer) => answer,
+        Err(e) => {
+            row.problem = Some(e);
+            return row;
+        }
+    };
+    let verdict = oracle::judge_peer(&bytes, &response);
+    row.got = match &verdict {
+        Ok(Verdict::Switched { .. }) => "101".into(),
+        Ok(Verdict::Refused { status }) => status.to_string(),
+        Err(_) if response.is_empty() => "nothing".into(),
+        Err(_) => "malformed".into(),
+    };
+    row.problem = match (verdict, ending) {
+        (_, Ending::Reset) => Some("reset by the server".into()),
+        (Err(e), _) => Some(e),
+        (Ok(Verdict::Switched { .. }), _) if expected != 101 => Some("101 to a request it must refuse".into()),
+        (Ok(Verdict::Refused { status }), _) if status != expected => Some(format!("status {status}")),
+        (Ok(Verdict::Refused { .. }), Ending::Open) => Some("no end-of-stream after the response".into()),
+        _ => None,
+    };
+    row
+}
+
+/// Sends `bytes` (half-closing after them if `eof`) while reading the
+/// answer until the server ends the stream, a 101 head is complete, or
+/// `wait` passes.
+fn exchange(addr: SocketAddr, bytes: &[u8], eof: bool, wait: Duration) -> Result<(Vec<u8>, Ending), String> {
+    let stream = TcpStream::connect_timeout(&addr, ANSWER_WITHIN).map_err(|e| format!("connect: {e}"))?;
+    stream.set_write_timeout(Some(ANSWER_WITHIN)).map_err(|e| e.to_string())?;
+    let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
+    thread::scope(|scope| {
+        // The writer may block on a large request while the server answers.
+        scope.spawn(move || {
+            if writer.write_all(bytes).is_ok() && eof {
+                let _ = writer.shutdown(Shutdown::Write);
+            }
+        });
+        read_answer(stream, wait)
+    })
+}
+
+fn read_answer(mut stream: TcpStream, wait: Duration) -> Result<(Vec<u8>, Ending), String> {
+    let deadline = Instant::now() + wait;
+    let mut response = Vec::new();
+    let mut chunk = [0; 16 * 1024];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || response.len() > MAX_RESPONSE {
+            return Ok((response, Ending::Open));
+        }
+        stream.set_read_timeout(Some(left)).map_err(|e| e.to_string())?;
+        match stream.read(&mut chunk) {
+            Ok(0) => return Ok((response, Ending::Fin)),
+            Ok(n) => response.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => return Ok((response, Ending::Reset)),
+            Err(e) => return Err(format!("read: {e}")),
+        }
+        if response.starts_with(b"HTTP/1.1 101 ") && response.windows(4).any(|w| w == b"\r\n\r\n") {
+            return Ok((response, Ending::Upgraded));
+        }
+    }
+}

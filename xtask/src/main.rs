@@ -1,0 +1,112 @@
+//! The workspace's commands, run as `cargo xtask <command>`:
+//!
+//! ```text
+//! cargo xtask fuzz [--target T]... [--time SECS] [--smoke]   the main job
+//! cargo xtask corpus minimize [--target T]...                cmin each target's corpus
+//! cargo xtask replay FILE [--target T]                       one input through its target, on stable
+//! cargo xtask conform HOST:PORT [--stall SECS]               the named cases against any server
+//! ```
+
+mod conform;
+mod fuzz;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  cargo xtask fuzz [--target T]... [--time SECS] [--smoke]
+  cargo xtask corpus minimize [--target T]...
+  cargo xtask replay FILE [--target T]
+  cargo xtask conform HOST:PORT [--stall SECS]";
+
+/// The workspace root: the parent of this crate's folder.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).to_path_buf()
+}
+
+/// The command line after the command word: flags with values, and the
+/// other words in order.
+struct Args {
+    words: Vec<String>,
+    flags: Vec<(String, Option<String>)>,
+}
+
+impl Args {
+    fn parse(args: impl Iterator<Item = String>, with_value: &[&str]) -> Result<Args, String> {
+        let (mut words, mut flags) = (Vec::new(), Vec::new());
+        let mut args = args.peekable();
+        while let Some(arg) = args.next() {
+            if !arg.starts_with("--") {
+                words.push(arg);
+            } else if with_value.contains(&arg.as_str()) {
+                let value = args.next().ok_or(format!("{arg} needs a value"))?;
+                flags.push((arg, Some(value)));
+            } else {
+                flags.push((arg, None));
+            }
+        }
+        Ok(Args { words, flags })
+    }
+
+    fn values(&self, flag: &str) -> Vec<String> {
+        self.flags.iter().filter(|(f, _)| f == flag).filter_map(|(_, value)| value.clone()).collect()
+    }
+
+    fn has(&self, flag: &str) -> bool {
+        self.flags.iter().any(|(f, _)| f == flag)
+    }
+
+    fn number(&self, flag: &str, default: u64) -> Result<u64, String> {
+        match self.values(flag).last() {
+            Some(value) => value.parse().map_err(|e| format!("{flag} {value}: {e}")),
+            None => Ok(default),
+        }
+    }
+
+    /// Fails on a flag not in `known`.
+    fn only(&self, known: &[&str]) -> Result<(), String> {
+        match self.flags.iter().find(|(flag, _)| !known.contains(&flag.as_str())) {
+            Some((flag, _)) => Err(format!("unknown flag {flag}")),
+            None => Ok(()),
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let mut argv = std::env::args().skip(1);
+    let command = argv.next().unwrap_or_default();
+    let args = Args::parse(argv, &["--target", "--time", "--stall"])?;
+    match command.as_str() {
+        "fuzz" => {
+            args.only(&["--target", "--time", "--smoke"])?;
+            let smoke = args.has("--smoke");
+            let time = args.number("--time", if smoke { fuzz::SMOKE_SECS } else { 60 })?;
+            fuzz::fuzz(&fuzz::targets(&args.values("--target"))?, time)
+        }
+        "corpus" if args.words.first().map(String::as_str) == Some("minimize") => {
+            args.only(&["--target"])?;
+            fuzz::minimize(&fuzz::targets(&args.values("--target"))?)
+        }
+        "replay" => {
+            args.only(&["--target"])?;
+            let file = args.words.first().ok_or("replay needs a FILE")?;
+            fuzz::replay(Path::new(file), args.values("--target").first().map(String::as_str))
+        }
+        "conform" => {
+            args.only(&["--stall"])?;
+            let address = args.words.first().ok_or("conform needs HOST:PORT")?;
+            conform::conform(address, args.number("--stall", 15)?)
+        }
+        _ => Err(USAGE.to_owned()),
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
