@@ -23,8 +23,13 @@
 use crate::Rule;
 use crate::abnf::{is_target_byte, is_tchar, is_value_byte, trim_ows};
 
-/// `HTTP-name "/" DIGIT "." DIGIT`, with `d` standing for a digit.
-const VERSION_SHAPE: &[u8; 8] = b"HTTP/d.d";
+/// `HTTP-name "/" DIGIT "." DIGIT`: the bytes of the version token but its
+/// digits, which stand at [`MAJOR_AT`] and [`MINOR_AT`].
+const VERSION_SHAPE: &[u8; 8] = b"HTTP/?.?";
+/// Where the version token's major digit stands.
+const MAJOR_AT: u8 = 5;
+/// Where the version token's minor digit stands.
+const MINOR_AT: u8 = 7;
 
 /// Where a piece of the head lies in the bytes fed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -202,15 +207,17 @@ impl Parser {
             // decided once the whole version token has arrived.
             (Version(8), b'\r') if self.request_line.version[0] != b'1' => Failed(Rule::HttpVersionNotSupported),
             (Version(8), b'\r') => RequestLineLf,
-            (Version(i), b) => match VERSION_SHAPE.get(usize::from(i)) {
-                Some(b'd') if b.is_ascii_digit() => {
-                    let [major, minor] = &mut self.request_line.version;
-                    *(if i == 5 { major } else { minor }) = b;
-                    Version(i + 1)
-                }
-                Some(&expected) if expected == b => Version(i + 1),
-                _ => Failed(Rule::Syntax),
-            },
+            // Digits are matched by position, never through the placeholder
+            // in VERSION_SHAPE: when it was `d`, `HTTP/1.d` passed as a
+            // version (found by the `handshake` fuzz target).
+            (Version(i @ (MAJOR_AT | MINOR_AT)), b) if b.is_ascii_digit() => {
+                let [major, minor] = &mut self.request_line.version;
+                *(if i == MAJOR_AT { major } else { minor }) = b;
+                Version(i + 1)
+            }
+            (Version(i), b) if i != MAJOR_AT && i != MINOR_AT && VERSION_SHAPE.get(usize::from(i)) == Some(&b) => {
+                Version(i + 1)
+            }
             (RequestLineLf, b'\n') => FieldStart,
             (FieldStart, b'\r') => BlankLf,
             (FieldStart, b) if is_tchar(b) => {

@@ -124,6 +124,8 @@ fn rows() -> Vec<Row> {
         row("binary", vec![0x00, 0xff, 0x13, 0x37], bad("1")),
         row("double space", head("GET  /chat HTTP/1.1", &[], &[]), bad("1")),
         row("lowercase HTTP-name", head("GET /chat http/1.1", &[], &[]), bad("1")),
+        row("letter for a version digit", head("GET /chat HTTP/1.d", &[], &[]), bad("1")),
+        row("letter for the major digit", head("GET /chat HTTP/d.1", &[], &[]), bad("1")),
         row("space in target", head("GET /a b HTTP/1.1", &[], &[]), bad("1")),
         row("bare LF line ends", String::from_utf8_lossy(&get(&[], &[])).replace("\r\n", "\n").into_bytes(), bad("1")),
         row("space before colon", get(&["Host"], &["Host : example.com"]), bad("1")),

@@ -166,8 +166,20 @@ fn syntax_error() -> impl Strategy<Value = SyntaxError> {
         select(&b"()<>@,;:\\\"/[]?={} \t\0\x80"[..]).prop_map(SyntaxError::MethodByte),
         Just(SyntaxError::DoubleSpace),
         prop_oneof![0u8..=0x1f, 0x7fu8..=0xff].prop_map(SyntaxError::TargetByte),
-        select(&["http/1.1", "HTTP/11", "HTTP/1.1.1", "HTTP/1", "HTTP/1.x", "HTTP 1.1", "HTTP/a.1"][..])
-            .prop_map(SyntaxError::Version),
+        select(
+            &[
+                "http/1.1",
+                "HTTP/11",
+                "HTTP/1.1.1",
+                "HTTP/1",
+                "HTTP/1.x",
+                "HTTP 1.1",
+                "HTTP/a.1",
+                "HTTP/1.d",
+                "HTTP/d.1"
+            ][..]
+        )
+        .prop_map(SyntaxError::Version),
     ]
 }
 
