@@ -186,9 +186,8 @@ pub fn driver(data: &[u8]) {
     let mut u = Unstructured::new(data);
     let Ok(len) = u16::arbitrary(&mut u) else { return };
     let Ok(bytes) = u.bytes(usize::from(len).min(u.len())) else { return };
-    let bytes = bytes.to_vec();
-    let Ok(schedule) = schedule(&mut u, &bytes) else { return };
-    if let Err(failure) = harness::drive(&config(), &bytes, schedule) {
+    let Ok(schedule) = schedule(&mut u, bytes) else { return };
+    if let Err(failure) = harness::drive(&config(), schedule) {
         panic!("{failure}");
     }
 }

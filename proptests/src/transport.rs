@@ -71,8 +71,11 @@ pub struct FaultyTransport {
     pub read_timeout: Option<Duration>,
     /// The largest buffer a `read` was given.
     pub largest_read: usize,
-    /// How many bytes the reads handed out.
-    pub bytes_read: usize,
+    /// Every byte the reads handed out, in order.
+    pub received: Vec<u8>,
+    /// How many bytes the reads had handed out when the first write came:
+    /// what the response answers.
+    pub read_before_writing: Option<usize>,
     /// How long the virtual clock has run.
     pub elapsed: Duration,
     /// How many calls the driver made.
@@ -94,7 +97,8 @@ impl FaultyTransport {
             wrote_after_shutdown: false,
             read_timeout: None,
             largest_read: 0,
-            bytes_read: 0,
+            received: Vec::new(),
+            read_before_writing: None,
             elapsed: Duration::ZERO,
             calls: 0,
             start: Instant::now(),
@@ -133,7 +137,7 @@ impl Transport for FaultyTransport {
                 if n < data.len() {
                     self.reads.push_front(Read::Data(data.split_off(n)));
                 }
-                self.bytes_read += n;
+                self.received.extend_from_slice(&data[..n]);
                 Ok(n)
             }
             Some(Read::Timeout) => {
@@ -151,6 +155,7 @@ impl Transport for FaultyTransport {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.call()?;
         self.wrote_after_shutdown |= self.at_shutdown.is_some();
+        self.read_before_writing.get_or_insert(self.received.len());
         let n = match self.writes.pop_front() {
             None => buf.len(),
             Some(Op::Short(n)) => n.min(buf.len()),
