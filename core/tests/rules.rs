@@ -119,6 +119,10 @@ fn rows() -> Vec<Row> {
         row("Host IPv6 literal", get(&["Host"], &["Host: [::1]:9001"]), ACCEPT),
         row("same-host Origin", get(&[], &["Origin: http://EXAMPLE.com"]), ACCEPT),
         row("extensions ignored", get(&[], &["Sec-WebSocket-Extensions: permessage-deflate"]), ACCEPT),
+        // Unrelated fields with the length of a known name are still unrelated.
+        row("17-byte name beside the key", get(&[], &["X-Forwarded-Proto: https"]), ACCEPT),
+        row("21-byte name beside the version", get(&[], &["X-Abcdefghijklmnopqrs: 8"]), ACCEPT),
+        row("22-byte name beside the protocol", get(&[], &["X-Abcdefghijklmnopqrst: a b"]), ACCEPT),
         // 1: syntax.
         row("TLS hello, first byte", vec![0x16], bad("1")),
         row("binary", vec![0x00, 0xff, 0x13, 0x37], bad("1")),
@@ -215,6 +219,7 @@ fn rows() -> Vec<Row> {
         row("no Upgrade", get(&["Upgrade"], &[]), bad("8")),
         row("websockets", get(&["Upgrade"], &["Upgrade: websockets"]), bad("8")),
         row("websocket/13", get(&["Upgrade"], &["Upgrade: websocket/13"]), bad("8")),
+        row("websocket in a 7-byte field", get(&["Upgrade"], &["Referer: websocket"]), bad("8")),
         // 9: Connection.
         row("no Connection", get(&["Connection"], &[]), bad("9")),
         row("keep-alive only", get(&["Connection"], &["Connection: keep-alive"]), bad("9")),
@@ -249,6 +254,16 @@ fn rows() -> Vec<Row> {
             Reject { rule: "12b", status: "403 Forbidden", extra: &[] },
         ),
         row("null Origin", get(&[], &["Origin: null"]), Reject { rule: "12b", status: "403 Forbidden", extra: &[] }),
+        row(
+            "Origin scheme not a scheme",
+            get(&[], &["Origin: 1http://example.com"]),
+            Reject { rule: "12b", status: "403 Forbidden", extra: &[] },
+        ),
+        row(
+            "Origin scheme with _",
+            get(&[], &["Origin: h_t://example.com"]),
+            Reject { rule: "12b", status: "403 Forbidden", extra: &[] },
+        ),
         row(
             "Origin on another port",
             get(&[], &["Origin: http://example.com:8080"]),
@@ -450,4 +465,20 @@ fn the_response_length_constants_are_exact() {
         .max();
     assert_eq!(longest_reject, Some(ws_handshake::MAX_REJECT_LEN));
     assert_eq!(ws_handshake::MAX_RESPONSE_LEN, ws_handshake::MAX_ACCEPT_LEN.max(ws_handshake::MAX_REJECT_LEN));
+}
+
+#[test]
+fn errors_say_what_is_wrong() {
+    let long = "p".repeat(ws_handshake::MAX_PROTOCOL_LEN + 1);
+    for (protocol, message) in [
+        ("a b", "a configured subprotocol is not a token"),
+        (long.as_str(), "a configured subprotocol is longer than MAX_PROTOCOL_LEN"),
+    ] {
+        let protocols = [protocol];
+        let error = Config { protocols: &protocols, ..Config::default() }.validate().unwrap_err();
+        assert_eq!(error.to_string(), message);
+    }
+    assert_eq!(ws_handshake::Rule::Version.to_string(), "426 Upgrade Required (rule 11)");
+    let small = ws_handshake::InsufficientSize { required: 219 };
+    assert_eq!(small.to_string(), "the response needs a buffer of 219 bytes");
 }

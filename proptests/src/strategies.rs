@@ -102,7 +102,7 @@ fn target(host: String) -> impl Strategy<Value = (String, String)> {
 /// A field no rule looks at.
 fn unrelated_field() -> impl Strategy<Value = Field> {
     let value = prop::collection::vec(prop_oneof![9 => 0x21u8..=0x7e, 1 => Just(b' '), 1 => 0x80u8..=0xff], 0..24);
-    ("X-[A-Za-z0-9-]{0,10}|User-Agent|Accept-Language|Sec-WebSocket-Extensions|Pragma", value)
+    ("X-[A-Za-z0-9-]{0,24}|User-Agent|Accept-Language|Sec-WebSocket-Extensions|Pragma", value)
         .prop_map(|(name, value)| Field { name: name.into_bytes(), value })
 }
 
