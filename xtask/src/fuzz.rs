@@ -47,8 +47,9 @@ struct Fuzzer {
 }
 
 impl Fuzzer {
-    /// Installs cargo-fuzz when it is missing and looks for nightly.
-    fn new() -> Result<Fuzzer, String> {
+    /// Installs cargo-fuzz when it is missing and looks for nightly, unless
+    /// `stable` asks for stable without a sanitizer.
+    fn new(stable: bool) -> Result<Fuzzer, String> {
         if !succeeds(Command::new("cargo").args(["fuzz", "--version"])) {
             eprintln!("cargo-fuzz is missing: cargo install cargo-fuzz --locked");
             let installed = Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]).status();
@@ -56,7 +57,7 @@ impl Fuzzer {
                 return Err("could not install cargo-fuzz".into());
             }
         }
-        let nightly = succeeds(Command::new("cargo").args(["+nightly", "--version"]));
+        let nightly = !stable && succeeds(Command::new("cargo").args(["+nightly", "--version"]));
         match nightly {
             true => eprintln!("toolchain: nightly, AddressSanitizer"),
             false => eprintln!("toolchain: stable, no sanitizer (install nightly for AddressSanitizer)"),
@@ -149,8 +150,8 @@ impl Stats {
 
 /// The main job: every target for `seconds` each, a live line each, a
 /// summary table, and a saved regression for every crash.
-pub fn fuzz(targets: &[&str], seconds: u64) -> Result<(), String> {
-    let fuzzer = Fuzzer::new()?;
+pub fn fuzz(targets: &[&str], seconds: u64, stable: bool) -> Result<(), String> {
+    let fuzzer = Fuzzer::new(stable)?;
     fuzzer.build()?;
     let mut results = Vec::new();
     for &target in targets {
@@ -240,7 +241,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// `corpus minimize`: cmin each target's corpus in place.
 pub fn minimize(targets: &[&str]) -> Result<(), String> {
-    let fuzzer = Fuzzer::new()?;
+    let fuzzer = Fuzzer::new(false)?;
     for &target in targets {
         let corpus = root().join("corpus").join(target);
         let before = count(&corpus);

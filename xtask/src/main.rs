@@ -1,7 +1,7 @@
 //! The workspace's commands, run as `cargo xtask <command>`:
 //!
 //! ```text
-//! cargo xtask fuzz [--target T]... [--time SECS] [--smoke]   the main job
+//! cargo xtask fuzz [--target T]... [--time SECS] [--smoke] [--stable]   the main job
 //! cargo xtask corpus minimize [--target T]...                cmin each target's corpus
 //! cargo xtask replay FILE [--target T]                       one input through its target, on stable
 //! cargo xtask conform HOST:PORT [--stall SECS]               the named cases against any server
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  cargo xtask fuzz [--target T]... [--time SECS] [--smoke]
+  cargo xtask fuzz [--target T]... [--time SECS] [--smoke] [--stable]
   cargo xtask corpus minimize [--target T]...
   cargo xtask replay FILE [--target T]
   cargo xtask conform HOST:PORT [--stall SECS]";
@@ -78,10 +78,10 @@ fn run() -> Result<(), String> {
     let args = Args::parse(argv, &["--target", "--time", "--stall"])?;
     match command.as_str() {
         "fuzz" => {
-            args.only(&["--target", "--time", "--smoke"])?;
+            args.only(&["--target", "--time", "--smoke", "--stable"])?;
             let smoke = args.has("--smoke");
             let time = args.number("--time", if smoke { fuzz::SMOKE_SECS } else { 60 })?;
-            fuzz::fuzz(&fuzz::targets(&args.values("--target"))?, time)
+            fuzz::fuzz(&fuzz::targets(&args.values("--target"))?, time, args.has("--stable"))
         }
         "corpus" if args.words.first().map(String::as_str) == Some("minimize") => {
             args.only(&["--target"])?;
