@@ -155,6 +155,12 @@ impl Parser {
                 State::Failed(rule) => return Scan::Failed(rule),
                 _ => {}
             }
+            if self.state == State::FieldStart {
+                if let Some((name, value)) = self.whole_field_line(window) {
+                    on_field(name, value);
+                    continue;
+                }
+            }
             self.skip_run(window);
             let Some(&byte) = window.get(self.pos) else {
                 return Scan::Incomplete;
@@ -164,6 +170,28 @@ impl Parser {
                 on_field(name, value);
             }
         }
+    }
+
+    /// The fast path for a field line that has fully arrived and is
+    /// well-formed: takes it at once, as the byte-by-byte path would, and
+    /// returns its name and value. Anything else (a partial line, the blank
+    /// line, a syntax error) is left to the byte-by-byte path, which finds
+    /// the exact byte that decides.
+    fn whole_field_line(&mut self, window: &[u8]) -> Option<(Span, Span)> {
+        let rest = window.get(self.pos..)?;
+        let name_len = run_length(rest, is_tchar);
+        let after_name = rest.get(name_len..)?;
+        let [b':', after_colon @ ..] = after_name else { return None };
+        let value_len = value_run_length(after_colon);
+        let [b'\r', b'\n', ..] = after_colon.get(value_len..)? else { return None };
+        if name_len == 0 {
+            return None;
+        }
+        self.token_start = self.pos;
+        self.colon = self.pos + name_len;
+        self.pos = self.colon + 1 + value_len + 2;
+        self.fields += 1;
+        Some(self.field(window))
     }
 
     /// Skips, without a state change, the bytes that continue a long run: a
