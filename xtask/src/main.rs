@@ -5,9 +5,13 @@
 //! cargo xtask corpus minimize [--target T]...                cmin each target's corpus
 //! cargo xtask replay FILE [--target T]                       one input through its target, on stable
 //! cargo xtask conform HOST:PORT [--stall SECS]               the named cases against any server
+//! cargo xtask bench                                          benchmarks, medians and ratios
+//! cargo xtask coverage                                       line and region coverage of the core
 //! ```
 
+mod bench;
 mod conform;
+mod coverage;
 mod fuzz;
 
 use std::path::{Path, PathBuf};
@@ -17,7 +21,9 @@ const USAGE: &str = "usage:
   cargo xtask fuzz [--target T]... [--time SECS] [--smoke] [--stable]
   cargo xtask corpus minimize [--target T]...
   cargo xtask replay FILE [--target T]
-  cargo xtask conform HOST:PORT [--stall SECS]";
+  cargo xtask conform HOST:PORT [--stall SECS]
+  cargo xtask bench
+  cargo xtask coverage";
 
 /// The workspace root: the parent of this crate's folder.
 fn root() -> PathBuf {
@@ -96,6 +102,14 @@ fn run() -> Result<(), String> {
             args.only(&["--stall"])?;
             let address = args.words.first().ok_or("conform needs HOST:PORT")?;
             conform::conform(address, args.number("--stall", 15)?)
+        }
+        "bench" => {
+            args.only(&[])?;
+            bench::bench()
+        }
+        "coverage" => {
+            args.only(&[])?;
+            coverage::coverage()
         }
         _ => Err(USAGE.to_owned()),
     }

@@ -1,0 +1,68 @@
+//! `cargo xtask coverage`: line and region coverage of the core from
+//! `cargo test --workspace` (corpus replay and properties included), with
+//! cargo-llvm-cov and the LLVM tools that match rustc; an HTML report in
+//! `target/coverage/` and a summary line.
+
+use std::process::Command;
+
+use crate::root;
+
+/// What the summary covers: the core's sources only.
+const NOT_CORE: &str = r"(proptests|xtask|fuzz|examples|tests|benches)/|\.cargo/registry";
+
+pub fn coverage() -> Result<(), String> {
+    if !succeeds(Command::new("cargo").args(["llvm-cov", "--version"])) {
+        eprintln!("cargo-llvm-cov is missing: cargo install cargo-llvm-cov --locked");
+        if !succeeds(Command::new("cargo").args(["install", "cargo-llvm-cov", "--locked"])) {
+            return Err("could not install cargo-llvm-cov".into());
+        }
+    }
+    let (cov, profdata) = llvm_tools()?;
+    let llvm_cov = |args: &[&str]| {
+        Command::new("cargo")
+            .current_dir(root())
+            .env("LLVM_COV", &cov)
+            .env("LLVM_PROFDATA", &profdata)
+            .arg("llvm-cov")
+            .args(args)
+            .status()
+            .map_err(|e| format!("cargo llvm-cov: {e}"))
+    };
+    let run = llvm_cov(&["--workspace", "--no-report"])?;
+    if !run.success() {
+        return Err("the tests failed under coverage".into());
+    }
+    let html = ["report", "--html", "--output-dir", "target/coverage", "--ignore-filename-regex", NOT_CORE];
+    llvm_cov(&html)?;
+    llvm_cov(&["report", "--summary-only", "--ignore-filename-regex", NOT_CORE])?;
+    let uncovered = ["report", "--show-missing-lines", "--ignore-filename-regex", NOT_CORE];
+    llvm_cov(&uncovered)?;
+    println!("HTML report: target/coverage/html/index.html");
+    Ok(())
+}
+
+/// `llvm-cov` and `llvm-profdata` of the LLVM version rustc was built with:
+/// `llvm-cov-N` from Debian's `llvm-N`, installed when missing and root.
+fn llvm_tools() -> Result<(String, String), String> {
+    let version = Command::new("rustc").arg("-vV").output().map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&version.stdout);
+    let major = text
+        .lines()
+        .find_map(|line| line.strip_prefix("LLVM version: "))
+        .and_then(|v| v.split('.').next())
+        .ok_or("rustc -vV names no LLVM version")?
+        .to_owned();
+    let (cov, profdata) = (format!("llvm-cov-{major}"), format!("llvm-profdata-{major}"));
+    if !succeeds(Command::new(&cov).arg("--version")) {
+        eprintln!("{cov} is missing: apt-get install -y llvm-{major}");
+        let installed = Command::new("apt-get").args(["install", "-y", &format!("llvm-{major}")]).status();
+        if !installed.is_ok_and(|status| status.success()) {
+            return Err(format!("could not install llvm-{major}; install it and run again"));
+        }
+    }
+    Ok((cov, profdata))
+}
+
+fn succeeds(command: &mut Command) -> bool {
+    command.output().is_ok_and(|output| output.status.success())
+}
