@@ -17,6 +17,9 @@
 #[path = "../examples/echo_server/server.rs"]
 mod server;
 
+mod common;
+
+use common::{KEY, get, request};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::thread;
@@ -29,8 +32,6 @@ use ws_handshake::{Config, Rule, accept_key};
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// The most bytes a test reads from one connection.
 const MAX_RECEIVED: usize = 1 << 20;
-/// The key of RFC 6455's example.
-const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
 
 /// Starts the echo server on an ephemeral loopback port and returns it.
 fn start(config: Config<'static>) -> SocketAddr {
@@ -46,34 +47,6 @@ fn connect(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(IO_TIMEOUT)).and(stream.set_write_timeout(Some(IO_TIMEOUT))).expect("socket timeouts");
     stream
-}
-
-/// A request head: `request_line`, the fields of a valid handshake except
-/// those named in `drop`, then the `add` lines.
-fn request(request_line: &str, drop: &[&str], add: &[&str]) -> Vec<u8> {
-    let fields = [
-        "Host: example.com",
-        "Upgrade: websocket",
-        "Connection: Upgrade",
-        &format!("Sec-WebSocket-Key: {KEY}"),
-        "Sec-WebSocket-Version: 13",
-    ];
-    let mut text = format!("{request_line}\r\n");
-    for line in fields
-        .into_iter()
-        .filter(|field| !drop.iter().any(|name| field.starts_with(&format!("{name}:"))))
-        .chain(add.iter().copied())
-    {
-        text.push_str(line);
-        text.push_str("\r\n");
-    }
-    text.push_str("\r\n");
-    text.into_bytes()
-}
-
-/// The valid handshake with the `add` lines.
-fn valid(add: &[&str]) -> Vec<u8> {
-    request("GET /chat HTTP/1.1", &[], add)
 }
 
 /// A client frame: FIN set, `opcode`, masked as RFC 6455 section 5.3 says.
@@ -237,7 +210,7 @@ fn frame_in_same_segment_as_head_is_echoed() {
     let mut stream = connect(addr);
     stream.set_nodelay(true).expect("nodelay");
     let payload = b"sent with the head";
-    let bytes = [valid(&[]), masked_frame(0x1, payload)].concat();
+    let bytes = [get(&[], &[]), masked_frame(0x1, payload)].concat();
     stream.write_all(&bytes).expect("one write: head and frame");
 
     let echo_len = 2 + payload.len();
@@ -363,11 +336,11 @@ fn cases() -> Vec<Case> {
             "HTTP/1.1 505 HTTP Version Not Supported",
             "1b",
         ),
-        case("NUL in a field value", valid(&["X-Bad: a\0b"]), BAD_REQUEST, "1"),
-        case("obs-fold", valid(&["X-Folded: a", " b"]), BAD_REQUEST, "1"),
+        case("NUL in a field value", get(&[], &["X-Bad: a\0b"]), BAD_REQUEST, "1"),
+        case("obs-fold", get(&[], &["X-Folded: a", " b"]), BAD_REQUEST, "1"),
         case(
             "a 16 KiB field",
-            valid(&[&format!("X-Big: {}", "b".repeat(16 * 1024))]),
+            get(&[], &[&format!("X-Big: {}", "b".repeat(16 * 1024))]),
             "HTTP/1.1 431 Request Header Fields Too Large",
             "2",
         ),
@@ -382,16 +355,16 @@ fn cases() -> Vec<Case> {
         ),
         case("asterisk target", request("GET * HTTP/1.1", &[], &[]), BAD_REQUEST, "5"),
         case("missing Host", request("GET /chat HTTP/1.1", &["Host"], &[]), BAD_REQUEST, "6"),
-        case("two Hosts", valid(&["Host: example.org"]), BAD_REQUEST, "6"),
+        case("two Hosts", get(&[], &["Host: example.org"]), BAD_REQUEST, "6"),
         case(
             "Content-Length: 5 and a body",
-            [valid(&["Content-Length: 5"]), b"hello".to_vec()].concat(),
+            [get(&[], &["Content-Length: 5"]), b"hello".to_vec()].concat(),
             BAD_REQUEST,
             "7",
         ),
         case(
             "chunked",
-            [valid(&["Transfer-Encoding: chunked"]), b"5\r\nhello\r\n0\r\n\r\n".to_vec()].concat(),
+            [get(&[], &["Transfer-Encoding: chunked"]), b"5\r\nhello\r\n0\r\n\r\n".to_vec()].concat(),
             BAD_REQUEST,
             "7",
         ),
@@ -417,7 +390,7 @@ fn cases() -> Vec<Case> {
                 "11",
             ),
         ),
-        case("foreign origin", valid(&["Origin: https://evil.example"]), "HTTP/1.1 403 Forbidden", "12b"),
+        case("foreign origin", get(&[], &["Origin: https://evil.example"]), "HTTP/1.1 403 Forbidden", "12b"),
         ended(case("nothing, then end of stream", Vec::new(), BAD_REQUEST, "14")),
         ended(case("half a head, then end of stream", &b"GET /chat HTTP/1.1\r\nHost: exa"[..], BAD_REQUEST, "14")),
     ]

@@ -3,6 +3,9 @@
 //! status line, header set and framing the contract gives, written out here
 //! rather than read from the crate's own table.
 
+mod common;
+
+use common::{KEY, get, request as head};
 use ws_handshake::{Config, Handshake, MAX_RESPONSE_LEN, OriginPolicy, Outcome, accept_key};
 
 /// What a row expects.
@@ -25,38 +28,6 @@ fn bad(rule: &'static str) -> Expect {
 
 fn version_required() -> Expect {
     Reject { rule: "11", status: "426 Upgrade Required", extra: &["Sec-WebSocket-Version: 13", "Upgrade: websocket"] }
-}
-
-/// The fields of the valid request every row starts from.
-const FIELDS: [&str; 5] = [
-    "Host: example.com",
-    "Upgrade: websocket",
-    "Connection: Upgrade",
-    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-    "Sec-WebSocket-Version: 13",
-];
-
-/// The valid request with `request_line`, without the fields whose names
-/// are in `drop`, and with the `add` lines appended.
-fn head(request_line: &str, drop: &[&str], add: &[&str]) -> Vec<u8> {
-    let mut text = format!("{request_line}\r\n");
-    for field in FIELDS {
-        let name = field.split(':').next().unwrap_or_default();
-        if !drop.contains(&name) {
-            text.push_str(field);
-            text.push_str("\r\n");
-        }
-    }
-    for line in add {
-        text.push_str(line);
-        text.push_str("\r\n");
-    }
-    text.push_str("\r\n");
-    text.into_bytes()
-}
-
-fn get(drop: &[&str], add: &[&str]) -> Vec<u8> {
-    head("GET /chat HTTP/1.1", drop, add)
 }
 
 /// One row: a name, a config, the bytes, whether the stream ended after them.
@@ -368,10 +339,7 @@ fn check(row: &Row, (response, leftover): &(Vec<u8>, usize)) {
     let fields: Vec<&str> = lines.collect();
     match row.expect {
         Accept { protocol, .. } => {
-            let accept = format!(
-                "Sec-WebSocket-Accept: {}",
-                std::str::from_utf8(&accept_key(b"dGhlIHNhbXBsZSBub25jZQ==")).unwrap()
-            );
+            let accept = format!("Sec-WebSocket-Accept: {}", std::str::from_utf8(&accept_key(KEY.as_bytes())).unwrap());
             let mut expected = vec!["Upgrade: websocket", "Connection: Upgrade", &accept];
             let protocol_line = protocol.map(|p| format!("Sec-WebSocket-Protocol: {p}"));
             expected.extend(protocol_line.as_deref());
@@ -401,7 +369,7 @@ fn check(row: &Row, (response, leftover): &(Vec<u8>, usize)) {
 
 #[test]
 fn rfc_6455_example_key() {
-    assert_eq!(&accept_key(b"dGhlIHNhbXBsZSBub25jZQ=="), b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    assert_eq!(&accept_key(KEY.as_bytes()), b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 }
 
 #[test]

@@ -205,10 +205,7 @@ fn judge_switch(mode: Mode, request: &[u8], fields: &[(&str, &str)]) -> Result<O
     if name != "Sec-WebSocket-Protocol" || !is_token(protocol) {
         return Err(format!("101 field 4: `{name}: {protocol}`, expected `Sec-WebSocket-Protocol: <token>`"));
     }
-    let offered = request_values(request, "sec-websocket-protocol")
-        .flat_map(|v| v.split(|&b| b == b','))
-        .any(|element| trim(element) == protocol.as_bytes());
-    if !offered {
+    if !offered(request, protocol) {
         return Err(format!("101 selects protocol {protocol:?}, which the client did not offer"));
     }
     Ok(Some(protocol.to_owned()))
@@ -228,15 +225,11 @@ fn judge_peer_switch(request: &[u8], fields: &[(&str, &str)], accept: &str) -> R
     if lookup(fields, "Sec-WebSocket-Accept").map(|(_, value)| value) != Some(accept) {
         return Err(format!("101 without `Sec-WebSocket-Accept: {accept}`: {fields:?}"));
     }
-    let protocol = lookup(fields, "Sec-WebSocket-Protocol").map(|(_, value)| value.to_owned());
-    let offered = |p: &String| {
-        request_values(request, "sec-websocket-protocol")
-            .flat_map(|v| v.split(|&b| b == b','))
-            .any(|element| trim(element) == p.as_bytes())
-    };
-    match protocol {
-        Some(p) if !offered(&p) => Err(format!("101 selects protocol {p:?}, which the client did not offer")),
-        protocol => Ok(protocol),
+    match lookup(fields, "Sec-WebSocket-Protocol") {
+        Some((_, p)) if !offered(request, p) => {
+            Err(format!("101 selects protocol {p:?}, which the client did not offer"))
+        }
+        protocol => Ok(protocol.map(|(_, p)| p.to_owned())),
     }
 }
 
@@ -313,6 +306,13 @@ fn judge_peer_refusal(request: &[u8], head: &Head<'_>, body: &[u8]) -> Result<()
         }
         None => Err(format!("{status} without Content-Length")),
     }
+}
+
+/// Whether the request's `Sec-WebSocket-Protocol` fields offer `protocol`.
+fn offered(request: &[u8], protocol: &str) -> bool {
+    request_values(request, "sec-websocket-protocol")
+        .flat_map(|v| v.split(|&b| b == b','))
+        .any(|element| trim(element) == protocol.as_bytes())
 }
 
 /// The values (SP/HTAB trimmed) of the request head's fields named `name`,
