@@ -207,7 +207,10 @@ impl Parser {
     }
 
     /// Moves on by `byte`, which stood at `self.pos - 1`; returns the name
-    /// and value of the field line that it ended, if it did.
+    /// and value of the field line that it ended, if it did. The bytes that
+    /// continue a target, a name or a value never get here: `skip_run` has
+    /// taken them, so in those states a byte either ends the run or is an
+    /// error.
     fn step(&mut self, window: &[u8], byte: u8) -> Option<(Span, Span)> {
         use State::*;
         let at = self.pos - 1;
@@ -226,7 +229,7 @@ impl Parser {
                 self.token_start = self.pos;
                 TargetStart
             }
-            (TargetStart | Target, b) if is_target_byte(b) => Target,
+            (TargetStart, b) if is_target_byte(b) => Target,
             (Target, b' ') => {
                 self.request_line.target = Span { start: self.token_start, end: at };
                 Version(0)
@@ -252,12 +255,10 @@ impl Parser {
                 self.token_start = at;
                 Name
             }
-            (Name, b) if is_tchar(b) => Name,
             (Name, b':') => {
                 self.colon = at;
                 Value
             }
-            (Value, b) if is_value_byte(b) => Value,
             (Value, b'\r') => FieldLf,
             (FieldLf, b'\n') => {
                 self.state = FieldStart;

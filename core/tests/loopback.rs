@@ -133,13 +133,19 @@ fn read_response(stream: &mut TcpStream) -> Response {
 
 /// Sends `bytes` on a fresh connection, half-closes if `end_of_stream`, and
 /// reads the response to the end-of-stream.
+/// The end-of-stream must follow the response at once: the server
+/// half-closes right after it, long before its linger time runs out.
 fn exchange(addr: SocketAddr, bytes: &[u8], end_of_stream: bool) -> Response {
     let mut stream = connect(addr);
+    let sent = Instant::now();
     stream.write_all(bytes).expect("write the request");
     if end_of_stream {
         stream.shutdown(Shutdown::Write).expect("half-close");
     }
-    read_response(&mut stream)
+    let response = read_response(&mut stream);
+    let linger = Config::default().linger_time;
+    assert!(sent.elapsed() < linger / 2, "end-of-stream {:?} after the request", sent.elapsed());
+    response
 }
 
 /// The rule with contract number `number`.

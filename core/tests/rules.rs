@@ -107,6 +107,12 @@ fn rows() -> Vec<Row> {
         row("obs-fold", get(&[], &["X-A: a", " folded"]), bad("1")),
         row("bare CR in value", get(&[], &["X-A: a\rb"]), bad("1")),
         row("NUL in value", get(&[], &["X-A: a\0b"]), bad("1")),
+        // Long values are checked eight bytes at a time: every lane counts.
+        row("DEL deep in a long value", get(&[], &["X-A: abcdefghijklmnop\x7fqrstuvwxyz"]), bad("1")),
+        row("NUL deep in a long value", get(&[], &["X-A: abcdefghijklmnopq\0rstuvwxyz"]), bad("1")),
+        row("ESC deep in a long value", get(&[], &["X-A: abcdefghijklmnopqr\x1bstuvwxyz"]), bad("1")),
+        row("US at a word's end", get(&[], &["X-A: abcdefghijklmnopqrs\x1ftuvwxyz"]), bad("1")),
+        row("HTAB and obs-text in a long value", get(&[], &["X-A: abc\tdefghijklmn\u{e9}opqrstuvwxyz"]), ACCEPT),
         row("empty field name", get(&[], &[": x"]), bad("1")),
         row("syntax error beats size", nul_late, bad("1")),
         row("syntax error beats method", head("POST /chat HTTP/1.1 x", &[], &[]), bad("1")),
@@ -433,6 +439,24 @@ fn the_response_length_constants_are_exact() {
         .max();
     assert_eq!(longest_reject, Some(ws_handshake::MAX_REJECT_LEN));
     assert_eq!(ws_handshake::MAX_RESPONSE_LEN, ws_handshake::MAX_ACCEPT_LEN.max(ws_handshake::MAX_REJECT_LEN));
+}
+
+#[test]
+fn an_accept_reports_what_was_asked() {
+    let config = Config { protocols: &["chat"], ..Config::default() };
+    let request = head(
+        "GET ws://example.com/chat?room=1 HTTP/1.1",
+        &[],
+        &["Origin: http://example.com", "Sec-WebSocket-Protocol: x, chat"],
+    );
+    let mut handshake = Handshake::new(&config).unwrap();
+    let Outcome::Accept(accepted) = handshake.feed(&request, false) else { panic!("not accepted") };
+    assert_eq!(accepted.path(), "/chat?room=1");
+    assert_eq!(accepted.host(), b"example.com");
+    assert_eq!(accepted.key(), KEY.as_bytes());
+    assert_eq!(accepted.origin(), Some(&b"http://example.com"[..]));
+    assert_eq!(accepted.protocol(), Some("chat"));
+    assert_eq!(accepted.head_len(), request.len());
 }
 
 #[test]

@@ -10,8 +10,8 @@ use crate::request::{Field, Request};
 /// A syntax error (rule 1) and where it goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SyntaxError {
-    /// A control byte inside a field value.
-    ControlInValue(u8),
+    /// A control byte inside a field value, at most this far into it.
+    ControlInValue(u8, u8),
     /// A space between a field name and its colon.
     SpaceBeforeColon,
     /// A bare LF inside a field value.
@@ -127,8 +127,8 @@ impl Mutation {
 }
 
 /// Puts `error` into the request line or the field line at `at`. Errors in
-/// a value go to its start, so that they stay inside `max_head_len` even in
-/// a field padded past it.
+/// a value go near its start, so that they stay inside `max_head_len` even
+/// in a field padded past it.
 fn break_syntax(request: &mut Request, error: SyntaxError, at: usize) {
     if request.fields.is_empty() {
         request.fields.push(Field::new("X-Empty", ""));
@@ -136,7 +136,7 @@ fn break_syntax(request: &mut Request, error: SyntaxError, at: usize) {
     let at = at % request.fields.len();
     let field = &mut request.fields[at];
     match error {
-        SyntaxError::ControlInValue(byte) => field.value.insert(0, byte),
+        SyntaxError::ControlInValue(byte, at) => field.value.insert(usize::from(at).min(field.value.len()), byte),
         SyntaxError::SpaceBeforeColon => field.name.push(b' '),
         SyntaxError::BareLf => drop(field.value.splice(0..0, *b"\nX: y")),
         SyntaxError::BareCr => drop(field.value.splice(0..0, *b"\rX: y")),
@@ -157,7 +157,7 @@ fn control() -> impl Strategy<Value = u8> {
 /// Every kind of syntax error.
 fn syntax_error() -> impl Strategy<Value = SyntaxError> {
     prop_oneof![
-        control().prop_map(SyntaxError::ControlInValue),
+        (control(), 0u8..40).prop_map(|(byte, at)| SyntaxError::ControlInValue(byte, at)),
         Just(SyntaxError::SpaceBeforeColon),
         Just(SyntaxError::BareLf),
         Just(SyntaxError::BareCr),

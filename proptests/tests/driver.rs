@@ -170,3 +170,26 @@ fn every_split_of_the_head_gives_the_same_response() {
         }
     }
 }
+
+#[test]
+fn errors_name_the_step_and_the_status() {
+    use std::error::Error as _;
+    let config = Config::default();
+    let mut schedule = reads(vec![Read::Data(b"\x16".to_vec())]);
+    schedule.flushes = vec![Op::Fail(ErrorKind::ConnectionReset)];
+    let err = driver::accept(FaultyTransport::new(schedule), &config, &mut [0; 8192]).unwrap_err();
+    assert_eq!(err.to_string(), "Flush failed while rejecting with 400 Bad Request (rule 1): connection reset");
+    assert_eq!(err.source().map(|source| source.to_string()), Some("connection reset".to_owned()));
+
+    let err = driver::accept(FaultyTransport::reading(&[b"GET"]), &config, &mut [0; 8192]).unwrap_err();
+    assert_eq!(err.to_string(), "rejected with 400 Bad Request (rule 14) (linger: PeerClosed)");
+    assert!(err.source().is_none());
+
+    let bad = Config { protocols: &["a b"], ..Config::default() };
+    let err = driver::accept(FaultyTransport::reading(&[]), &bad, &mut [0; 8192]).unwrap_err();
+    assert_eq!(err.to_string(), "invalid configuration: a configured subprotocol is not a token");
+    assert_eq!(err.source().map(|source| source.to_string()), Some("a configured subprotocol is not a token".into()));
+
+    let err = driver::accept(FaultyTransport::reading(&[]), &config, &mut [0; 10]).unwrap_err();
+    assert_eq!(err.to_string(), "the head buffer must hold 8192 bytes");
+}
