@@ -21,7 +21,8 @@
 //! line are skipped, as RFC 9112 section 2.2 says a server SHOULD.
 
 use crate::Rule;
-use crate::abnf::{is_target_byte, is_tchar, is_value_byte, trim_ows};
+use crate::abnf::{is_target_byte, is_tchar, trim_ows};
+use crate::words::{name_run, value_run};
 
 /// `HTTP-name "/" DIGIT "." DIGIT`: the bytes of the version token but its
 /// digits, which stand at [`MAJOR_AT`] and [`MINOR_AT`].
@@ -179,19 +180,19 @@ impl Parser {
     /// the exact byte that decides.
     fn whole_field_line(&mut self, window: &[u8]) -> Option<(Span, Span)> {
         let rest = window.get(self.pos..)?;
-        let name_len = run_length(rest, is_tchar);
+        let name_len = name_run(rest);
         let after_name = rest.get(name_len..)?;
         let [b':', after_colon @ ..] = after_name else { return None };
-        let value_len = value_run_length(after_colon);
-        let [b'\r', b'\n', ..] = after_colon.get(value_len..)? else { return None };
+        let value_len = value_run(after_colon);
+        let (value, [b'\r', b'\n', ..]) = after_colon.split_at_checked(value_len)? else { return None };
         if name_len == 0 {
             return None;
         }
-        self.token_start = self.pos;
-        self.colon = self.pos + name_len;
-        self.pos = self.colon + 1 + value_len + 2;
+        let name = Span { start: self.pos, end: self.pos + name_len };
+        let value = trimmed(name.end + 1, value);
+        self.pos = name.end + 1 + value_len + 2;
         self.fields += 1;
-        Some(self.field(window))
+        Some((name, value))
     }
 
     /// Skips, without a state change, the bytes that continue a long run: a
@@ -200,8 +201,8 @@ impl Parser {
         let rest = window.get(self.pos..).unwrap_or_default();
         self.pos += match self.state {
             State::Target => run_length(rest, is_target_byte),
-            State::Name => run_length(rest, is_tchar),
-            State::Value => value_run_length(rest),
+            State::Name => name_run(rest),
+            State::Value => value_run(rest),
             _ => 0,
         };
     }
@@ -274,39 +275,20 @@ impl Parser {
     /// The field line that just ended with the CRLF before `self.pos`.
     fn field(&self, window: &[u8]) -> (Span, Span) {
         let name = Span { start: self.token_start, end: self.colon };
-        let raw = Span { start: self.colon + 1, end: self.pos.saturating_sub(2) };
-        let raw_value = raw.of(window);
-        let leading = raw_value.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
-        let start = raw.start + leading;
-        (name, Span { start, end: start + trim_ows(raw_value).len() })
+        let value = window.get(self.colon + 1..self.pos.saturating_sub(2)).unwrap_or_default();
+        (name, trimmed(self.colon + 1, value))
     }
+}
+
+/// Where `value`, which starts at `start`, lies once OWS is trimmed off it.
+fn trimmed(start: usize, value: &[u8]) -> Span {
+    let leading = value.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+    let start = start + leading;
+    Span { start, end: start + trim_ows(value).len() }
 }
 
 /// How many bytes at the start of `bytes` satisfy `continues`. Generic, so
 /// that each class test is inlined into its own loop.
 fn run_length(bytes: &[u8], continues: impl Fn(u8) -> bool) -> usize {
     bytes.iter().take_while(|&&b| continues(b)).count()
-}
-
-/// [`run_length`] for field values, the bulk of a head, eight bytes at a
-/// time: a word with no byte below 0x20 and no DEL is all value bytes. A
-/// word that might hold one (HTAB does too) is looked at byte by byte.
-fn value_run_length(bytes: &[u8]) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    /// Whether some byte of `word` is below `n` (for `n` up to 0x80).
-    const fn has_below(word: u64, n: u8) -> bool {
-        word.wrapping_sub(ONES.wrapping_mul(n as u64)) & !word & HIGHS != 0
-    }
-    let mut words = bytes.chunks_exact(8);
-    let mut run = 0;
-    for chunk in &mut words {
-        let word = u64::from_ne_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
-        if has_below(word, b' ') || has_below(word ^ ONES.wrapping_mul(0x7f), 1) {
-            break;
-        }
-        run += 8;
-    }
-    let rest = bytes.get(run..).unwrap_or_default();
-    run + run_length(rest, is_value_byte)
 }
