@@ -99,8 +99,20 @@ fn pick(list: &[&'static str], choice: u8) -> &'static str {
     list[usize::from(choice) % list.len()]
 }
 
-/// A request described by choices from a vocabulary, so that the fuzzer
-/// reaches the deep rules without having to invent their words.
+/// What an edit does to the fields of the valid request it starts from.
+#[derive(Arbitrary, Debug)]
+enum Edit {
+    /// Appends a field.
+    Add,
+    /// Replaces the value of the first field of that name (appends if none).
+    Set,
+    /// Removes every field of that name.
+    Remove,
+}
+
+/// A request described as edits to a valid handshake, with names and values
+/// from a vocabulary (or raw bytes), so that the fuzzer reaches the deep
+/// rules in a few choices instead of inventing their words.
 #[derive(Arbitrary, Debug)]
 struct Described {
     end: u8,
@@ -108,24 +120,33 @@ struct Described {
     method: u8,
     target: u8,
     version: u8,
-    fields: Vec<(u8, u8, Option<Vec<u8>>)>,
+    edits: Vec<(Edit, u8, u8, Option<Vec<u8>>)>,
     after: Vec<u8>,
 }
 
 impl Described {
     fn request(&self) -> Request {
-        let fields = self
-            .fields
-            .iter()
-            .map(|(name, value, raw)| {
-                let mut field = Field::new(pick(NAMES, *name), &format!(" {}", pick(VALUES, *value)));
-                if let Some(raw) = raw {
-                    field.value = raw.clone();
-                }
-                field
-            })
-            .collect();
+        let valid = [
+            ("Host", "example.com"),
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"),
+        ];
+        let fields = valid.iter().map(|(name, value)| Field::new(name, &format!(" {value}"))).collect();
         let mut request = Request::get(pick(&["/chat", "/", "ws://example.com/x", "*", "/%zz"], self.target), fields);
+        for (edit, name, value, raw) in &self.edits {
+            let name = pick(NAMES, *name);
+            let value = raw.clone().unwrap_or_else(|| format!(" {}", pick(VALUES, *value)).into_bytes());
+            match edit {
+                Edit::Add => request.fields.push(Field { name: name.into(), value }),
+                Edit::Set => match request.fields.iter_mut().find(|field| field.is(name)) {
+                    Some(field) => field.value = value,
+                    None => request.fields.push(Field { name: name.into(), value }),
+                },
+                Edit::Remove => request.remove(name),
+            }
+        }
         request.method = pick(&["GET", "GET", "HEAD", "POST", "get"], self.method).into();
         request.version = pick(&["HTTP/1.1", "HTTP/1.1", "HTTP/1.0", "HTTP/2.0"], self.version).into();
         request.leading_empty_lines = usize::from(self.leading_empty_lines % 3);
@@ -155,6 +176,11 @@ fn schedule(u: &mut Unstructured<'_>, bytes: &[u8]) -> arbitrary::Result<Schedul
     let mut reads = Vec::new();
     let mut rest = bytes;
     while !rest.is_empty() {
+        // Once the fuzzer's bytes run out, the rest arrives in one read.
+        if u.is_empty() {
+            reads.push(Read::Data(rest.to_vec()));
+            break;
+        }
         let (len, what) = (usize::from(u8::arbitrary(u)?), u8::arbitrary(u)?);
         let (now, later) = rest.split_at(len.clamp(1, rest.len()));
         reads.push(Read::Data(now.to_vec()));
