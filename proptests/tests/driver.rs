@@ -181,6 +181,10 @@ fn errors_name_the_step_and_the_status() {
     assert_eq!(err.to_string(), "Flush failed while rejecting with 400 Bad Request (rule 1): connection reset");
     assert_eq!(err.source().map(|source| source.to_string()), Some("connection reset".to_owned()));
 
+    let reset = reads(vec![Read::Data(b"GET".to_vec()), Read::Fail(ErrorKind::ConnectionReset)]);
+    let err = driver::accept(FaultyTransport::new(reset), &config, &mut [0; 8192]).unwrap_err();
+    assert_eq!(err.to_string(), "ReadHead failed: connection reset");
+
     let err = driver::accept(FaultyTransport::reading(&[b"GET"]), &config, &mut [0; 8192]).unwrap_err();
     assert_eq!(err.to_string(), "rejected with 400 Bad Request (rule 14) (linger: PeerClosed)");
     assert!(err.source().is_none());
