@@ -88,11 +88,22 @@ fn rows() -> Vec<Row> {
         row("version with OWS", get(&["Sec-WebSocket-Version"], &["Sec-WebSocket-Version: \t13 "]), ACCEPT),
         row("Host with port", get(&["Host"], &["Host: example.com:8080"]), ACCEPT),
         row("Host IPv6 literal", get(&["Host"], &["Host: [::1]:9001"]), ACCEPT),
+        row("Host IPv6 literal without port", get(&["Host"], &["Host: [::1]"]), ACCEPT),
+        row("Host IPvFuture literal", get(&["Host"], &["Host: [v1.fe:x]"]), ACCEPT),
+        row("Host with an escape", get(&["Host"], &["Host: ex%41mple.com"]), ACCEPT),
+        row(
+            "target with escapes",
+            head("GET /a%2Fb?c=%7e HTTP/1.1", &[], &[]),
+            Accept { path: "/a%2Fb?c=%7e", protocol: None },
+        ),
         row("same-host Origin", get(&[], &["Origin: http://EXAMPLE.com"]), ACCEPT),
         row("extensions ignored", get(&[], &["Sec-WebSocket-Extensions: permessage-deflate"]), ACCEPT),
         // Unrelated fields with the length of a known name are still unrelated.
         row("17-byte name beside the key", get(&[], &["X-Forwarded-Proto: https"]), ACCEPT),
         row("21-byte name beside the version", get(&[], &["X-Abcdefghijklmnopqrs: 8"]), ACCEPT),
+        row("4-byte name beside Host", get(&[], &["Date: today"]), ACCEPT),
+        row("6-byte name beside Origin", get(&[], &["Cookie: a=b"]), ACCEPT),
+        row("14-byte name beside Content-Length", get(&[], &["Accept-Charset: 5"]), ACCEPT),
         row("22-byte name beside the protocol", get(&[], &["X-Abcdefghijklmnopqrst: a b"]), ACCEPT),
         // 1: syntax.
         row("TLS hello, first byte", vec![0x16], bad("1")),
@@ -105,6 +116,7 @@ fn rows() -> Vec<Row> {
         row("bare LF line ends", String::from_utf8_lossy(&get(&[], &[])).replace("\r\n", "\n").into_bytes(), bad("1")),
         row("space before colon", get(&["Host"], &["Host : example.com"]), bad("1")),
         row("obs-fold", get(&[], &["X-A: a", " folded"]), bad("1")),
+        row("obs-fold with a colon", get(&[], &[" X-Fold: y"]), bad("1")),
         row("bare CR in value", get(&[], &["X-A: a\rb"]), bad("1")),
         row("NUL in value", get(&[], &["X-A: a\0b"]), bad("1")),
         // Long values are checked eight bytes at a time: every lane counts.
@@ -137,11 +149,12 @@ fn rows() -> Vec<Row> {
         with(
             small,
             row(
-                "65 fields",
+                "one field over max_headers",
                 get(&[], &["A: 1", "B: 2", "C: 3", "D: 4"]),
                 Reject { rule: "2", status: "431 Request Header Fields Too Large", extra: &[] },
             ),
         ),
+        with(small, row("exactly max_headers fields", get(&[], &["A: 1", "B: 2", "C: 3"]), ACCEPT)),
         ended(row(
             "too many fields, then end of stream",
             flood_of_fields,
@@ -186,6 +199,12 @@ fn rows() -> Vec<Row> {
         row("Host with userinfo", get(&["Host"], &["Host: user@example.com"]), bad("6")),
         row("Host with bad port", get(&["Host"], &["Host: example.com:80a"]), bad("6")),
         row("Host with space", get(&["Host"], &["Host: exa mple.com"]), bad("6")),
+        row("Host with a bad IPv6 literal", get(&["Host"], &["Host: [::g]"]), bad("6")),
+        row("Host IPvFuture without version", get(&["Host"], &["Host: [v.x]"]), bad("6")),
+        row("Host IPvFuture with a bad version", get(&["Host"], &["Host: [vg.x]"]), bad("6")),
+        row("Host IPvFuture without address", get(&["Host"], &["Host: [v1.]"]), bad("6")),
+        row("Host IPvFuture with a bad address", get(&["Host"], &["Host: [v1.a/b]"]), bad("6")),
+        row("Host with a bad escape", get(&["Host"], &["Host: ex%4mple.com"]), bad("6")),
         row("Host beats Upgrade", get(&["Host", "Upgrade"], &[]), bad("6")),
         // 7: no content.
         row("chunked", get(&[], &["Transfer-Encoding: chunked"]), bad("7")),
@@ -197,6 +216,7 @@ fn rows() -> Vec<Row> {
         row("websockets", get(&["Upgrade"], &["Upgrade: websockets"]), bad("8")),
         row("websocket/13", get(&["Upgrade"], &["Upgrade: websocket/13"]), bad("8")),
         row("websocket in a 7-byte field", get(&["Upgrade"], &["Referer: websocket"]), bad("8")),
+        row("upgrade in a 10-byte field", get(&["Connection"], &["User-Agent: upgrade"]), bad("9")),
         // 9: Connection.
         row("no Connection", get(&["Connection"], &[]), bad("9")),
         row("keep-alive only", get(&["Connection"], &["Connection: keep-alive"]), bad("9")),
@@ -328,6 +348,7 @@ fn run(row: &Row, chunks: &[usize]) -> (Vec<u8>, usize) {
                 if let Reject { rule, .. } = row.expect {
                     assert_eq!(rejection.rule().number(), rule, "{}", row.name);
                 }
+                assert_eq!(rejection.head_method(), row.bytes.starts_with(b"HEAD "), "{}", row.name);
                 let len = rejection.write_response(&mut response).expect("fits");
                 return (response[..len].to_vec(), 0);
             }
