@@ -41,6 +41,9 @@ fn word_run(bytes: &[u8], ends: impl Fn(u64) -> u64) -> (usize, bool) {
 /// How many bytes at the start of `bytes` are field-value bytes
 /// ([`is_value_byte`]): it stops at the first control byte but HTAB, or DEL.
 pub(crate) fn value_run(bytes: &[u8]) -> usize {
+    if bytes.len() < 8 {
+        return tail_run(bytes, 0, is_value_byte);
+    }
     let (run, ended) = word_run(bytes, |w| (!at_least(w, b' ') & !equal(w, b'\t') & HIGH) | equal(w, 0x7f));
     if ended { run } else { run + tail_run(bytes, run, is_value_byte) }
 }
@@ -49,6 +52,9 @@ pub(crate) fn value_run(bytes: &[u8]) -> usize {
 /// are searched for the first byte that is not visible ASCII or is `:`; the
 /// bytes before it are then checked against the table without a branch each.
 pub(crate) fn name_run(bytes: &[u8]) -> usize {
+    if bytes.len() < 8 {
+        return tail_run(bytes, 0, is_tchar);
+    }
     let (run, ended) = word_run(bytes, |w| !at_least(w, b'!') & HIGH | at_least(w, 0x7f) | equal(w, b':'));
     let visible = if ended { run } else { run + tail_run(bytes, run, |b| b.is_ascii_graphic() && b != b':') };
     let head = bytes.get(..visible).unwrap_or_default();
