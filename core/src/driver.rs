@@ -16,7 +16,7 @@ use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
 use crate::handshake::Progress;
-use crate::{Accepted, Config, ConfigError, Handshake, MAX_RESPONSE_LEN, Rejection};
+use crate::{Accepted, Config, ConfigError, Handshake, InsufficientSize, MAX_RESPONSE_LEN, Rejection};
 
 /// What the driver needs of a stream. Implemented for [`TcpStream`]; tests
 /// implement it for in-memory streams that inject faults.
@@ -193,6 +193,7 @@ pub fn accept<'b, T: Transport>(
     if buf.len() < config.max_head_len {
         return Err(Error::BufferTooSmall { required: config.max_head_len });
     }
+    let io_error = |step, source| Error::Io { step, rejection: None, source };
     // A timeout too large for the clock means no deadline.
     let deadline = stream.now().checked_add(config.handshake_timeout);
     let mut filled = 0;
@@ -207,7 +208,6 @@ pub fn accept<'b, T: Transport>(
         if left.is_some_and(|left| left.is_zero()) {
             return Err(reject(stream, config, handshake.timed_out()));
         }
-        let io_error = |step, source| Error::Io { step, rejection: None, source };
         stream.set_read_timeout(left).map_err(|e| io_error(Step::SetReadTimeout, e))?;
         // Never empty: `progress` decides once `max_head_len` bytes are in.
         let spare = buf.get_mut(filled..).unwrap_or_default();
@@ -224,10 +224,7 @@ pub fn accept<'b, T: Transport>(
     let (head, leftover) = received.split_at(head_len.min(received.len()));
     match handshake.validate(head) {
         Ok(request) => {
-            let io_error = |step, source| Error::Io { step, rejection: None, source };
-            let mut response = [0; MAX_RESPONSE_LEN];
-            let len = request.write_response(&mut response).map_err(|e| io_error(Step::Write, io::Error::other(e)))?;
-            send(&mut stream, response.get(..len).unwrap_or_default()).map_err(|(step, e)| io_error(step, e))?;
+            respond(&mut stream, |buf| request.write_response(buf)).map_err(|(step, e)| io_error(step, e))?;
             stream.set_read_timeout(None).map_err(|e| io_error(Step::SetReadTimeout, e))?;
             Ok(Upgraded { stream, request, leftover })
         }
@@ -245,12 +242,7 @@ fn is_retry(error: &io::Error) -> bool {
 /// then drops the stream, closing it.
 fn reject<T: Transport>(mut stream: T, config: &Config<'_>, rejection: Rejection) -> Error {
     let io_error = |step, source| Error::Io { step, rejection: Some(rejection), source };
-    let mut response = [0; MAX_RESPONSE_LEN];
-    let len = match rejection.write_response(&mut response) {
-        Ok(len) => len,
-        Err(e) => return io_error(Step::Write, io::Error::other(e)),
-    };
-    if let Err((step, e)) = send(&mut stream, response.get(..len).unwrap_or_default()) {
+    if let Err((step, e)) = respond(&mut stream, |buf| rejection.write_response(buf)) {
         return io_error(step, e);
     }
     if let Err(e) = stream.shutdown_write() {
@@ -260,6 +252,17 @@ fn reject<T: Transport>(mut stream: T, config: &Config<'_>, rejection: Rejection
         Ok(linger) => Error::Rejected { rejection, linger },
         Err(e) => io_error(Step::Linger, e),
     }
+}
+
+/// Writes a response with `write` into a buffer of [`MAX_RESPONSE_LEN`]
+/// bytes, which always holds it (the constant is tested exact), and sends it.
+fn respond<T: Transport>(
+    stream: &mut T,
+    write: impl FnOnce(&mut [u8]) -> Result<usize, InsufficientSize>,
+) -> Result<(), (Step, io::Error)> {
+    let mut response = [0; MAX_RESPONSE_LEN];
+    let len = write(&mut response).map_err(|e| (Step::Write, io::Error::other(e)))?;
+    send(stream, response.get(..len).unwrap_or_default())
 }
 
 /// Writes all of `bytes`, retrying short writes and `Interrupted`, then
