@@ -22,7 +22,7 @@
 
 use crate::Rule;
 use crate::abnf::{is_target_byte, is_tchar, trim_ows};
-use crate::words::{name_run, value_run};
+use crate::words::{byte_run, name_run, value_run};
 
 /// `HTTP-name "/" DIGIT "." DIGIT`: the bytes of the version token but its
 /// digits, which stand at [`MAJOR_AT`] and [`MINOR_AT`].
@@ -200,7 +200,7 @@ impl Parser {
     fn skip_run(&mut self, window: &[u8]) {
         let rest = window.get(self.pos..).unwrap_or_default();
         self.pos += match self.state {
-            State::Target => run_length(rest, is_target_byte),
+            State::Target => byte_run(rest, is_target_byte),
             State::Name => name_run(rest),
             State::Value => value_run(rest),
             _ => 0,
@@ -285,10 +285,4 @@ fn trimmed(start: usize, value: &[u8]) -> Span {
     let leading = value.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
     let start = start + leading;
     Span { start, end: start + trim_ows(value).len() }
-}
-
-/// How many bytes at the start of `bytes` satisfy `continues`. Generic, so
-/// that each class test is inlined into its own loop.
-fn run_length(bytes: &[u8], continues: impl Fn(u8) -> bool) -> usize {
-    bytes.iter().take_while(|&&b| continues(b)).count()
 }

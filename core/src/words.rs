@@ -42,10 +42,10 @@ fn word_run(bytes: &[u8], ends: impl Fn(u64) -> u64) -> (usize, bool) {
 /// ([`is_value_byte`]): it stops at the first control byte but HTAB, or DEL.
 pub(crate) fn value_run(bytes: &[u8]) -> usize {
     if bytes.len() < 8 {
-        return tail_run(bytes, 0, is_value_byte);
+        return byte_run(bytes, is_value_byte);
     }
     let (run, ended) = word_run(bytes, |w| (!at_least(w, b' ') & !equal(w, b'\t') & HIGH) | equal(w, 0x7f));
-    if ended { run } else { run + tail_run(bytes, run, is_value_byte) }
+    if ended { run } else { run + byte_run(rest(bytes, run), is_value_byte) }
 }
 
 /// How many bytes at the start of `bytes` are tchars ([`is_tchar`]). Words
@@ -53,17 +53,23 @@ pub(crate) fn value_run(bytes: &[u8]) -> usize {
 /// bytes before it are then checked against the table without a branch each.
 pub(crate) fn name_run(bytes: &[u8]) -> usize {
     if bytes.len() < 8 {
-        return tail_run(bytes, 0, is_tchar);
+        return byte_run(bytes, is_tchar);
     }
     let (run, ended) = word_run(bytes, |w| !at_least(w, b'!') & HIGH | at_least(w, 0x7f) | equal(w, b':'));
-    let visible = if ended { run } else { run + tail_run(bytes, run, |b| b.is_ascii_graphic() && b != b':') };
+    let visible = if ended { run } else { run + byte_run(rest(bytes, run), |b| b.is_ascii_graphic() && b != b':') };
     let head = bytes.get(..visible).unwrap_or_default();
-    if head.iter().fold(true, |all, &b| all & is_tchar(b)) { visible } else { tail_run(head, 0, is_tchar) }
+    if head.iter().fold(true, |all, &b| all & is_tchar(b)) { visible } else { byte_run(head, is_tchar) }
 }
 
-/// How many bytes from `from` on satisfy `continues`, one at a time.
-fn tail_run(bytes: &[u8], from: usize, continues: impl Fn(u8) -> bool) -> usize {
-    bytes.get(from..).unwrap_or_default().iter().take_while(|&&b| continues(b)).count()
+/// How many bytes at the start of `bytes` satisfy `continues`, one at a
+/// time. Generic, so that each class test is inlined into its own loop.
+pub(crate) fn byte_run(bytes: &[u8], continues: impl Fn(u8) -> bool) -> usize {
+    bytes.iter().take_while(|&&b| continues(b)).count()
+}
+
+/// The bytes from `from` on.
+fn rest(bytes: &[u8], from: usize) -> &[u8] {
+    bytes.get(from..).unwrap_or_default()
 }
 
 #[cfg(test)]
