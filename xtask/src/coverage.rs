@@ -5,18 +5,13 @@
 
 use std::process::Command;
 
-use crate::root;
+use crate::{ensure_cargo_tool, root, succeeds};
 
 /// What the summary covers: the core's sources only.
 const NOT_CORE: &str = r"(proptests|xtask|fuzz|examples|tests|benches)/|\.cargo/registry";
 
 pub fn coverage() -> Result<(), String> {
-    if !succeeds(Command::new("cargo").args(["llvm-cov", "--version"])) {
-        eprintln!("cargo-llvm-cov is missing: cargo install cargo-llvm-cov --locked");
-        if !succeeds(Command::new("cargo").args(["install", "cargo-llvm-cov", "--locked"])) {
-            return Err("could not install cargo-llvm-cov".into());
-        }
-    }
+    ensure_cargo_tool("llvm-cov", "cargo-llvm-cov")?;
     let (cov, profdata) = llvm_tools()?;
     let llvm_cov = |args: &[&str]| {
         Command::new("cargo")
@@ -61,8 +56,4 @@ fn llvm_tools() -> Result<(String, String), String> {
         }
     }
     Ok((cov, profdata))
-}
-
-fn succeeds(command: &mut Command) -> bool {
-    command.output().is_ok_and(|output| output.status.success())
 }

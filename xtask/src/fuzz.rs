@@ -13,7 +13,7 @@ use ws_handshake_proptests::harness;
 use ws_handshake_proptests::model::End;
 use ws_handshake_proptests::strategies::config;
 
-use crate::root;
+use crate::{ensure_cargo_tool, root, succeeds};
 
 /// The targets the main job runs, in order.
 pub const TARGETS: &[&str] = &["handshake", "chunked", "structured", "driver"];
@@ -50,13 +50,7 @@ impl Fuzzer {
     /// Installs cargo-fuzz when it is missing and looks for nightly, unless
     /// `stable` asks for stable without a sanitizer.
     fn new(stable: bool) -> Result<Fuzzer, String> {
-        if !succeeds(Command::new("cargo").args(["fuzz", "--version"])) {
-            eprintln!("cargo-fuzz is missing: cargo install cargo-fuzz --locked");
-            let installed = Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]).status();
-            if !installed.is_ok_and(|status| status.success()) {
-                return Err("could not install cargo-fuzz".into());
-            }
-        }
+        ensure_cargo_tool("fuzz", "cargo-fuzz")?;
         let nightly = !stable && succeeds(Command::new("cargo").args(["+nightly", "--version"]));
         match nightly {
             true => eprintln!("toolchain: nightly, AddressSanitizer"),
@@ -88,10 +82,6 @@ impl Fuzzer {
         }
         command
     }
-}
-
-fn succeeds(command: &mut Command) -> bool {
-    command.stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|status| status.success())
 }
 
 /// What a target's run showed.

@@ -15,7 +15,7 @@ mod coverage;
 mod fuzz;
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode, Stdio};
 
 const USAGE: &str = "usage:
   cargo xtask fuzz [--target T]... [--time SECS] [--smoke] [--stable]
@@ -28,6 +28,22 @@ const USAGE: &str = "usage:
 /// The workspace root: the parent of this crate's folder.
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).to_path_buf()
+}
+
+/// Whether `command` runs and succeeds; its output is dropped.
+fn succeeds(command: &mut Command) -> bool {
+    command.stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|status| status.success())
+}
+
+/// Installs the cargo subcommand `subcommand` from crates.io package
+/// `package` when `cargo <subcommand> --version` does not answer.
+fn ensure_cargo_tool(subcommand: &str, package: &str) -> Result<(), String> {
+    if succeeds(Command::new("cargo").args([subcommand, "--version"])) {
+        return Ok(());
+    }
+    eprintln!("{package} is missing: cargo install {package} --locked");
+    let installed = Command::new("cargo").args(["install", package, "--locked"]).status();
+    if installed.is_ok_and(|status| status.success()) { Ok(()) } else { Err(format!("could not install {package}")) }
 }
 
 /// The command line after the command word: flags with values, and the
