@@ -4,28 +4,37 @@
 //! Every function here takes bytes and answers without panicking: no
 //! indexing, only slice patterns and iterators.
 
+/// A table of the bytes that match a pattern, built at compile time: one
+/// load per byte where a match of many ranges costs a dozen compares.
+macro_rules! byte_table {
+    ($pattern:pat) => {{
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = matches!(b as u8, $pattern);
+            b += 1;
+        }
+        table
+    }};
+}
+
+/// Whether `b` is in `table`.
+fn in_table(table: &[bool; 256], b: u8) -> bool {
+    table.get(usize::from(b)).copied().unwrap_or(false)
+}
+
 /// ```text
 /// tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
 ///         "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA      ; RFC 9110 5.6.2
 /// ```
 pub(crate) fn is_tchar(b: u8) -> bool {
-    TCHAR.get(usize::from(b)).copied().unwrap_or(false)
+    in_table(&TCHAR, b)
 }
 
-/// [`is_tchar`] as a table: one load per byte of a field name, where the
-/// fifteen-way match would cost a dozen compares.
 #[expect(clippy::indexing_slicing, reason = "evaluated at compile time, where a bad index fails the build")]
-static TCHAR: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = matches!(b as u8,
-            b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'0'..=b'9'
-            | b'A'..=b'Z' | b'^'..=b'z' | b'|' | b'~');
-        b += 1;
-    }
-    table
-};
+static TCHAR: [bool; 256] = byte_table!(
+    b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'0'..=b'9' | b'A'..=b'Z' | b'^'..=b'z' | b'|' | b'~'
+);
 
 /// ```text
 /// token = 1*tchar                                           ; RFC 9110 5.6.2
@@ -76,9 +85,10 @@ pub(crate) fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Whether a list field's value holds `token`, ASCII case-insensitively, as
-/// one whole element (so `websocket/13` does not hold `websocket`).
+/// one whole element (so `websocket/13` does not hold `websocket`). A value
+/// that is the token alone, as most are, is found without splitting.
 pub(crate) fn list_contains(value: &[u8], token: &[u8]) -> bool {
-    list_elements(value).any(|element| element.eq_ignore_ascii_case(token))
+    value.eq_ignore_ascii_case(token) || list_elements(value).any(|element| element.eq_ignore_ascii_case(token))
 }
 
 /// ```text
@@ -86,11 +96,15 @@ pub(crate) fn list_contains(value: &[u8], token: &[u8]) -> bool {
 /// sub-delims  = "!" / "$" / "&" / "'" / "(" / ")"           ; RFC 3986 2.2
 ///             / "*" / "+" / "," / ";" / "="
 /// ```
-const fn is_unreserved_or_sub_delim(b: u8) -> bool {
-    matches!(b,
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~'
-        | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=')
+fn is_unreserved_or_sub_delim(b: u8) -> bool {
+    in_table(&UNRESERVED_OR_SUB_DELIM, b)
 }
+
+#[expect(clippy::indexing_slicing, reason = "evaluated at compile time, where a bad index fails the build")]
+static UNRESERVED_OR_SUB_DELIM: [bool; 256] = byte_table!(
+    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~'
+        | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+);
 
 /// Whether every `%` in `bytes` starts a `pct-encoded` triplet.
 ///
@@ -116,8 +130,8 @@ fn pct_encoding_is_valid(mut bytes: &[u8]) -> bool {
 /// Empty is refused: an empty host names nothing (contract rule 6).
 fn is_reg_name(bytes: &[u8]) -> bool {
     !bytes.is_empty()
-        && pct_encoding_is_valid(bytes)
-        && bytes.iter().all(|&b| b == b'%' || is_unreserved_or_sub_delim(b))
+        && bytes.iter().fold(true, |all, &b| all & (b == b'%' || is_unreserved_or_sub_delim(b)))
+        && (!bytes.contains(&b'%') || pct_encoding_is_valid(bytes))
 }
 
 /// ```text
@@ -167,9 +181,10 @@ pub(crate) fn host_port(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
             }
         }
         _ => {
-            let mut parts = bytes.splitn(2, |&b| b == b':');
-            let host = parts.next().unwrap_or_default();
-            let port = parts.next().unwrap_or_default();
+            let (host, port) = match bytes.iter().position(|&b| b == b':') {
+                Some(colon) => (bytes.get(..colon)?, bytes.get(colon + 1..)?),
+                None => (bytes, &[][..]),
+            };
             if !is_reg_name(host) {
                 return None;
             }
@@ -263,8 +278,12 @@ pub(crate) fn target_path(target: &str) -> Option<&str> {
 pub(crate) fn is_websocket_key(value: &[u8]) -> bool {
     match value {
         [chars @ .., b'=', b'='] => {
-            chars.len() == 22 && chars.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+            chars.len() == 22 && chars.iter().fold(true, |all, &b| all & in_table(&BASE64_CHAR, b))
         }
         _ => false,
     }
 }
+
+/// The base64 alphabet (RFC 4648 section 4), without the padding `=`.
+#[expect(clippy::indexing_slicing, reason = "evaluated at compile time, where a bad index fails the build")]
+static BASE64_CHAR: [bool; 256] = byte_table!(b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/');

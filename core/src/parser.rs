@@ -22,7 +22,7 @@
 
 use crate::Rule;
 use crate::abnf::{is_target_byte, is_tchar, trim_ows};
-use crate::words::{byte_run, name_run, value_run};
+use crate::words::{byte_run, value_run};
 
 /// `HTTP-name "/" DIGIT "." DIGIT`: the bytes of the version token but its
 /// digits, which stand at [`MAJOR_AT`] and [`MINOR_AT`].
@@ -149,7 +149,20 @@ impl Parser {
     /// previous calls. Looks only at bytes it has not seen before, and hands
     /// each field line that ends to `on_field`: its name and its value, OWS
     /// trimmed.
-    pub(crate) fn scan(&mut self, window: &[u8], mut on_field: impl FnMut(Span, Span)) -> Scan {
+    #[inline]
+    pub(crate) fn scan(&mut self, window: &[u8], on_field: impl FnMut(Span, Span)) -> Scan {
+        // A slow client's reads mostly end inside a run (a target, a name,
+        // a value): such a read is taken here, without the set-up of the
+        // main loop, which costs more than its few bytes.
+        if self.skip_run(window) && self.pos >= window.len() {
+            return Scan::Incomplete;
+        }
+        self.scan_lines(window, on_field)
+    }
+
+    /// The main loop of [`Parser::scan`].
+    #[inline(never)]
+    fn scan_lines(&mut self, window: &[u8], mut on_field: impl FnMut(Span, Span)) -> Scan {
         loop {
             match self.state {
                 State::Complete(len) => return Scan::Complete(len),
@@ -180,7 +193,7 @@ impl Parser {
     /// the exact byte that decides.
     fn whole_field_line(&mut self, window: &[u8]) -> Option<(Span, Span)> {
         let rest = window.get(self.pos..)?;
-        let name_len = name_run(rest);
+        let name_len = byte_run(rest, is_tchar);
         let after_name = rest.get(name_len..)?;
         let [b':', after_colon @ ..] = after_name else { return None };
         let value_len = value_run(after_colon);
@@ -196,15 +209,17 @@ impl Parser {
     }
 
     /// Skips, without a state change, the bytes that continue a long run: a
-    /// request-target, a field name or a field value.
-    fn skip_run(&mut self, window: &[u8]) {
+    /// request-target, a field name or a field value. Returns whether the
+    /// parser is inside such a run.
+    fn skip_run(&mut self, window: &[u8]) -> bool {
         let rest = window.get(self.pos..).unwrap_or_default();
         self.pos += match self.state {
             State::Target => byte_run(rest, is_target_byte),
-            State::Name => name_run(rest),
+            State::Name => byte_run(rest, is_tchar),
             State::Value => value_run(rest),
-            _ => 0,
+            _ => return false,
         };
+        true
     }
 
     /// Moves on by `byte`, which stood at `self.pos - 1`; returns the name

@@ -1,30 +1,33 @@
-//! Runs of bytes found eight at a time: each 64-bit word gets an exact mask
-//! of the bytes that end the run, so the first one is found without a branch
-//! per byte. The parser uses these for the long runs of a head (field names
-//! and values), which are most of its bytes.
+//! Runs of bytes found eight at a time: each 64-bit word gets a mask of the
+//! bytes that end the run, whose lowest set bit is exactly the first such
+//! byte, so it is found without a branch per byte. The parser uses this for
+//! field values, the longest runs of a head; field names are short, and a
+//! table lookup per byte ([`byte_run`] with [`crate::abnf::is_tchar`]) costs
+//! less than a word's masks there.
 
-use crate::abnf::{is_tchar, is_value_byte};
+use crate::abnf::is_value_byte;
 
 const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-const LOW7: u64 = u64::from_le_bytes([0x7f; 8]);
 const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
 
-/// The high bit of each byte of `word` that is at least `n` (`n` in
-/// 1..=0x80): `(b & 0x7f) + (0x80 - n)` reaches 0x80 exactly when
-/// `b >= n`, and never carries into the next byte.
-const fn at_least(word: u64, n: u8) -> u64 {
-    (((word & LOW7) + ONES * (0x80 - n as u64)) | word) & HIGH
+/// A mask whose lowest set bit is the high bit of the first byte of `word`
+/// below `n` (`n` in 1..=0x80), if any. `b - n` borrows, and sets the high
+/// bit of a byte below 0x80, exactly when `b < n`; the borrow can only
+/// wrongly flag bytes after that first one, which a run never looks at.
+const fn first_below(word: u64, n: u8) -> u64 {
+    word.wrapping_sub(ONES * n as u64) & !word & HIGH
 }
 
-/// The high bit of each byte of `word` that equals `n`.
-const fn equal(word: u64, n: u8) -> u64 {
-    let x = word ^ (ONES * n as u64);
-    !(((x & LOW7) + LOW7) | x) & HIGH
+/// A mask whose lowest set bit is the high bit of the first byte of `word`
+/// that equals `n`, if any: the first zero byte of `word ^ n...`.
+const fn first_equal(word: u64, n: u8) -> u64 {
+    first_below(word ^ (ONES * n as u64), 1)
 }
 
 /// How many whole words at the start of `bytes` have no byte in `ends`, plus
 /// where the first such byte stands in the word that has one: the length of
-/// the run, or `None` when the run reaches the last, partial word.
+/// the run and `true`, or the length of the whole words and `false` when the
+/// run reaches the last, partial word.
 fn word_run(bytes: &[u8], ends: impl Fn(u64) -> u64) -> (usize, bool) {
     let mut run = 0;
     for chunk in bytes.chunks_exact(8) {
@@ -44,21 +47,20 @@ pub(crate) fn value_run(bytes: &[u8]) -> usize {
     if bytes.len() < 8 {
         return byte_run(bytes, is_value_byte);
     }
-    let (run, ended) = word_run(bytes, |w| (!at_least(w, b' ') & !equal(w, b'\t') & HIGH) | equal(w, 0x7f));
-    if ended { run } else { run + byte_run(rest(bytes, run), is_value_byte) }
-}
-
-/// How many bytes at the start of `bytes` are tchars ([`is_tchar`]). Words
-/// are searched for the first byte that is not visible ASCII or is `:`; the
-/// bytes before it are then checked against the table without a branch each.
-pub(crate) fn name_run(bytes: &[u8]) -> usize {
-    if bytes.len() < 8 {
-        return byte_run(bytes, is_tchar);
+    let mut run = 0;
+    loop {
+        // Words stop at every control byte and DEL, HTAB included.
+        let (words, ended) = word_run(rest(bytes, run), |w| first_below(w, b' ') | first_equal(w, 0x7f));
+        run += words;
+        if !ended {
+            return run + byte_run(rest(bytes, run), is_value_byte);
+        }
+        // HTAB is the one control byte a value may hold: step over it.
+        if bytes.get(run) != Some(&b'\t') {
+            return run;
+        }
+        run += 1;
     }
-    let (run, ended) = word_run(bytes, |w| !at_least(w, b'!') & HIGH | at_least(w, 0x7f) | equal(w, b':'));
-    let visible = if ended { run } else { run + byte_run(rest(bytes, run), |b| b.is_ascii_graphic() && b != b':') };
-    let head = bytes.get(..visible).unwrap_or_default();
-    if head.iter().fold(true, |all, &b| all & is_tchar(b)) { visible } else { byte_run(head, is_tchar) }
 }
 
 /// How many bytes at the start of `bytes` satisfy `continues`, one at a
@@ -76,6 +78,11 @@ fn rest(bytes: &[u8], from: usize) -> &[u8] {
 mod tests {
     use super::*;
 
+    /// The run `value_run` should find: byte by byte.
+    fn expected(bytes: &[u8]) -> usize {
+        bytes.iter().take_while(|&&b| is_value_byte(b)).count()
+    }
+
     /// Every byte value at every position of a word and of the tail agrees
     /// with the byte-by-byte class.
     #[test]
@@ -85,9 +92,26 @@ mod tests {
                 for b in 0..=255u8 {
                     let mut bytes = vec![b'a'; len];
                     bytes[at] = b;
-                    let expected = |class: fn(u8) -> bool| bytes.iter().take_while(|&&b| class(b)).count();
-                    assert_eq!(value_run(&bytes), expected(is_value_byte), "value {b:#x} at {at} of {len}");
-                    assert_eq!(name_run(&bytes), expected(is_tchar), "name {b:#x} at {at} of {len}");
+                    assert_eq!(value_run(&bytes), expected(&bytes), "value {b:#x} at {at} of {len}");
+                }
+            }
+        }
+    }
+
+    /// Two bytes near the edges of the classes, at every pair of positions:
+    /// a borrow from the first must not hide or move the end, and HTABs are
+    /// stepped over however many a word holds.
+    #[test]
+    fn runs_match_with_two_odd_bytes() {
+        let odd = [b'\t', 0, 0x1f, b' ', 0x7e, 0x7f, 0x80, 0xff];
+        for len in 2..20 {
+            for first in 0..len {
+                for second in first + 1..len {
+                    for (a, b) in odd.iter().flat_map(|&a| odd.map(|b| (a, b))) {
+                        let mut bytes = vec![b'a'; len];
+                        (bytes[first], bytes[second]) = (a, b);
+                        assert_eq!(value_run(&bytes), expected(&bytes), "{a:#x} at {first}, {b:#x} at {second}");
+                    }
                 }
             }
         }

@@ -3,6 +3,9 @@
 //! and computes `Sec-WebSocket-Accept` itself, so a bug in the core's writer
 //! must be made twice to go unseen; it takes only the body texts from the core.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use base64::Engine as _;
 use sha1::{Digest as _, Sha1};
 
@@ -65,8 +68,28 @@ struct Head<'a> {
 /// the bytes after its head are WebSocket frames and are ignored. An error
 /// response must carry exactly its fields and, unless the request is a
 /// `HEAD`, an exact `Content-Length` and one of the published body texts.
+///
+/// A refusal's verdict depends only on its bytes and on whether the request
+/// is a `HEAD`, and the contract allows a few dozen correct refusals, which
+/// fuzzing sends millions of times: each thread remembers the refusals it
+/// has found correct and answers those from memory. Errors and 101s are
+/// judged every time.
 pub fn judge(request: &[u8], response: &[u8]) -> Result<Verdict, String> {
-    judge_as(Mode::Exact, request, response)
+    thread_local! {
+        /// The correct refusals seen, with their status: to non-`HEAD`
+        /// requests at index 0, to `HEAD` requests at index 1.
+        static CORRECT_REFUSALS: RefCell<[HashMap<Vec<u8>, u16>; 2]> = RefCell::default();
+    }
+    let head = usize::from(is_head_request(request));
+    let known = CORRECT_REFUSALS.with_borrow(|memo| memo[head].get(response).copied());
+    if let Some(status) = known {
+        return Ok(Verdict::Refused { status });
+    }
+    let verdict = judge_as(Mode::Exact, request, response)?;
+    if let Verdict::Refused { status } = verdict {
+        CORRECT_REFUSALS.with_borrow_mut(|memo| memo[head].insert(response.to_vec(), status));
+    }
+    Ok(verdict)
 }
 
 /// Judges another server's `response` by what the contract requires of any
