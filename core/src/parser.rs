@@ -169,6 +169,9 @@ impl Parser {
                 State::Failed(rule) => return Scan::Failed(rule),
                 _ => {}
             }
+            if self.state == State::Start && self.whole_request_line(window) {
+                continue;
+            }
             if self.state == State::FieldStart {
                 if let Some((name, value)) = self.whole_field_line(window) {
                     on_field(name, value);
@@ -184,6 +187,33 @@ impl Parser {
                 on_field(name, value);
             }
         }
+    }
+
+    /// The fast path for a request line that has fully arrived and is
+    /// well-formed, with version 1.x: takes it at once, as the byte-by-byte
+    /// path would, and returns whether it did. Anything else (a partial
+    /// line, an empty line before it, an error) is left to the byte-by-byte
+    /// path.
+    fn whole_request_line(&mut self, window: &[u8]) -> bool {
+        let rest = window.get(self.pos..).unwrap_or_default();
+        let method_len = byte_run(rest, is_tchar);
+        let Some([b' ', after_method @ ..]) = rest.get(method_len..) else { return false };
+        let target_len = byte_run(after_method, is_target_byte);
+        let Some((_, [b' ', b'H', b'T', b'T', b'P', b'/', b'1', b'.', minor, b'\r', b'\n', ..])) =
+            after_method.split_at_checked(target_len)
+        else {
+            return false;
+        };
+        if method_len == 0 || target_len == 0 || !minor.is_ascii_digit() {
+            return false;
+        }
+        let method = Span { start: self.pos, end: self.pos + method_len };
+        let target = Span { start: method.end + 1, end: method.end + 1 + target_len };
+        self.request_line =
+            RequestLine { method, head_method: method.of(window) == b"HEAD", target, version: [b'1', *minor] };
+        self.pos = target.end + VERSION_SHAPE.len() + 3;
+        self.state = State::FieldStart;
+        true
     }
 
     /// The fast path for a field line that has fully arrived and is
