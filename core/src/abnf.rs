@@ -129,9 +129,11 @@ fn pct_encoding_is_valid(mut bytes: &[u8]) -> bool {
 /// ```
 /// Empty is refused: an empty host names nothing (contract rule 6).
 fn is_reg_name(bytes: &[u8]) -> bool {
+    // Most hosts have no pct-encoded byte, and one pass settles them.
+    let plain = bytes.iter().fold(true, |all, &b| all & is_unreserved_or_sub_delim(b));
     !bytes.is_empty()
-        && bytes.iter().fold(true, |all, &b| all & (b == b'%' || is_unreserved_or_sub_delim(b)))
-        && (!bytes.contains(&b'%') || pct_encoding_is_valid(bytes))
+        && (plain
+            || (pct_encoding_is_valid(bytes) && bytes.iter().all(|&b| b == b'%' || is_unreserved_or_sub_delim(b))))
 }
 
 /// ```text
