@@ -12,8 +12,17 @@ use crate::transport::{FaultyTransport, MAX_CALLS, Schedule};
 pub struct Run {
     /// The outcome, in the model's terms.
     pub outcome: Expected,
+    /// The response it wrote, in the fixed buffer the core writes into (no
+    /// allocation per run: the fuzz targets run millions); zeros after it.
+    buf: [u8; MAX_RESPONSE_LEN],
+    len: usize,
+}
+
+impl Run {
     /// The response it wrote (empty for [`Expected::NeedMore`]).
-    pub response: Vec<u8>,
+    pub fn response(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
 }
 
 /// Feeds `bytes` to a fresh handshake, cut at `cuts` (ascending positions,
@@ -21,7 +30,7 @@ pub struct Run {
 /// response of the outcome.
 pub fn run(config: &Config<'_>, bytes: &[u8], cuts: &[usize], end: End) -> Run {
     let mut handshake = Handshake::new(config).expect("a valid configuration");
-    let mut response = [0; MAX_RESPONSE_LEN];
+    let mut buf = [0; MAX_RESPONSE_LEN];
     let stops = cuts.iter().copied().filter(|&cut| cut < bytes.len()).chain([bytes.len()]);
     let mut outcome = Outcome::NeedMore;
     for stop in stops {
@@ -32,21 +41,21 @@ pub fn run(config: &Config<'_>, bytes: &[u8], cuts: &[usize], end: End) -> Run {
     }
     let rejection = match outcome {
         Outcome::Accept(accepted) => {
-            let len = accepted.write_response(&mut response).expect("MAX_RESPONSE_LEN suffices");
+            let len = accepted.write_response(&mut buf).expect("MAX_RESPONSE_LEN suffices");
             let outcome = Expected::Accept {
                 head_len: accepted.head_len(),
                 path: accepted.path().to_owned(),
                 protocol: accepted.protocol().map(str::to_owned),
             };
-            return Run { outcome, response: response[..len].to_vec() };
+            return Run { outcome, buf, len };
         }
         Outcome::NeedMore if end == End::Deadline => handshake.timed_out(),
-        Outcome::NeedMore => return Run { outcome: Expected::NeedMore, response: Vec::new() },
+        Outcome::NeedMore => return Run { outcome: Expected::NeedMore, buf, len: 0 },
         Outcome::Reject(rejection) => rejection,
     };
-    let len = rejection.write_response(&mut response).expect("MAX_RESPONSE_LEN suffices");
+    let len = rejection.write_response(&mut buf).expect("MAX_RESPONSE_LEN suffices");
     let outcome = Expected::Reject { rule: rejection.rule().number(), head_method: rejection.head_method() };
-    Run { outcome, response: response[..len].to_vec() }
+    Run { outcome, buf, len }
 }
 
 /// Runs the core over `bytes` at once and checks it against the contract:
@@ -64,10 +73,10 @@ pub fn check(config: &Config<'_>, bytes: &[u8], end: End) -> Result<Run, String>
 
 /// Checks a run's response with the oracle against its outcome.
 pub fn judge(request: &[u8], run: &Run) -> Result<(), String> {
-    if run.outcome == Expected::NeedMore && run.response.is_empty() {
+    if run.outcome == Expected::NeedMore && run.response().is_empty() {
         return Ok(());
     }
-    match (&run.outcome, oracle::judge(request, &run.response)) {
+    match (&run.outcome, oracle::judge(request, run.response())) {
         (Expected::Accept { protocol, .. }, Ok(Verdict::Switched { protocol: sent })) if *protocol == sent => Ok(()),
         (Expected::Reject { rule, .. }, Ok(Verdict::Refused { status }))
             if oracle::contract_status(rule) == Some(status) =>
@@ -76,7 +85,7 @@ pub fn judge(request: &[u8], run: &Run) -> Result<(), String> {
         }
         (outcome, verdict) => Err(format!(
             "outcome {outcome:?}, oracle {verdict:?}, response {:?}",
-            String::from_utf8_lossy(&run.response)
+            String::from_utf8_lossy(run.response())
         )),
     }
 }

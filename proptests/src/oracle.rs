@@ -4,7 +4,6 @@
 //! must be made twice to go unseen; it takes only the body texts from the core.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use base64::Engine as _;
 use sha1::{Digest as _, Sha1};
@@ -76,18 +75,27 @@ struct Head<'a> {
 /// judged every time.
 pub fn judge(request: &[u8], response: &[u8]) -> Result<Verdict, String> {
     thread_local! {
-        /// The correct refusals seen, with their status: to non-`HEAD`
-        /// requests at index 0, to `HEAD` requests at index 1.
-        static CORRECT_REFUSALS: RefCell<[HashMap<Vec<u8>, u16>; 2]> = RefCell::default();
+        /// The correct refusals seen, indexed by their length (cheaper than
+        /// hashing them): each with whether it answered a `HEAD`, and its
+        /// status.
+        static CORRECT_REFUSALS: RefCell<Vec<Vec<(bool, Vec<u8>, u16)>>> = RefCell::default();
     }
-    let head = usize::from(is_head_request(request));
-    let known = CORRECT_REFUSALS.with_borrow(|memo| memo[head].get(response).copied());
+    let head = is_head_request(request);
+    let known = CORRECT_REFUSALS.with_borrow(|memo| {
+        let same_length = memo.get(response.len())?;
+        same_length.iter().find(|(h, seen, _)| *h == head && seen == response).map(|&(_, _, status)| status)
+    });
     if let Some(status) = known {
         return Ok(Verdict::Refused { status });
     }
     let verdict = judge_as(Mode::Exact, request, response)?;
     if let Verdict::Refused { status } = verdict {
-        CORRECT_REFUSALS.with_borrow_mut(|memo| memo[head].insert(response.to_vec(), status));
+        CORRECT_REFUSALS.with_borrow_mut(|memo| {
+            if memo.len() <= response.len() {
+                memo.resize_with(response.len() + 1, Vec::new);
+            }
+            memo[response.len()].push((head, response.to_vec(), status));
+        });
     }
     Ok(verdict)
 }
