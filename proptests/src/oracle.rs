@@ -78,7 +78,7 @@ pub fn judge(request: &[u8], response: &[u8]) -> Result<Verdict, String> {
         /// The correct refusals seen, indexed by their length (cheaper than
         /// hashing them): each with whether it answered a `HEAD`, and its
         /// status.
-        static CORRECT_REFUSALS: RefCell<Vec<Vec<(bool, Vec<u8>, u16)>>> = RefCell::default();
+        static CORRECT_REFUSALS: RefCell<Vec<Vec<Refusal>>> = RefCell::default();
     }
     let head = is_head_request(request);
     let known = CORRECT_REFUSALS.with_borrow(|memo| {
@@ -99,6 +99,10 @@ pub fn judge(request: &[u8], response: &[u8]) -> Result<Verdict, String> {
     }
     Ok(verdict)
 }
+
+/// A refusal the oracle found correct: whether it answered a `HEAD`, its
+/// bytes and its status.
+type Refusal = (bool, Vec<u8>, u16);
 
 /// Judges another server's `response` by what the contract requires of any
 /// answer, as `cargo xtask conform` does: a well-framed head with a
