@@ -206,7 +206,9 @@ fn schedule(u: &mut Unstructured<'_>, bytes: &[u8]) -> arbitrary::Result<Schedul
     };
     let writes = (0..u8::arbitrary(u)? % 16).map(|_| op(u)).collect::<arbitrary::Result<_>>()?;
     let flushes = (0..u8::arbitrary(u)? % 4).map(|_| op(u)).collect::<arbitrary::Result<_>>()?;
-    Ok(Schedule { reads, writes, flushes, shutdown_fails: u8::arbitrary(u)? == 0 })
+    let shutdown_fails = u8::arbitrary(u)? == 0;
+    let timeouts = (0..u8::arbitrary(u)? % 4).map(|_| op(u)).collect::<arbitrary::Result<_>>()?;
+    Ok(Schedule { reads, writes, flushes, shutdown_fails, timeouts })
 }
 
 /// `driver`: the first two bytes give the length of the client's bytes,

@@ -47,6 +47,9 @@ pub struct Schedule {
     pub flushes: Vec<Op>,
     /// Whether `shutdown_write` fails.
     pub shutdown_fails: bool,
+    /// One entry per `set_read_timeout` call: a failure, or (any `Short`)
+    /// success.
+    pub timeouts: Vec<Op>,
 }
 
 /// How many calls the driver may make before the transport calls it a loop
@@ -60,6 +63,7 @@ pub struct FaultyTransport {
     writes: VecDeque<Op>,
     flushes: VecDeque<Op>,
     shutdown_fails: bool,
+    timeouts: VecDeque<Op>,
     written: Vec<u8>,
     /// The bytes flushed to the peer, in order.
     pub delivered: Vec<u8>,
@@ -91,6 +95,7 @@ impl FaultyTransport {
             writes: schedule.writes.into(),
             flushes: schedule.flushes.into(),
             shutdown_fails: schedule.shutdown_fails,
+            timeouts: schedule.timeouts.into(),
             written: Vec::new(),
             delivered: Vec::new(),
             at_shutdown: None,
@@ -185,6 +190,9 @@ impl Transport for FaultyTransport {
 
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         self.call()?;
+        if let Some(Op::Fail(kind)) = self.timeouts.pop_front() {
+            return Err(kind.into());
+        }
         if timeout == Some(Duration::ZERO) {
             // As `TcpStream` does.
             return Err(io::Error::new(ErrorKind::InvalidInput, "zero timeout"));
@@ -233,8 +241,9 @@ pub fn schedule(bytes: Vec<u8>) -> impl Strategy<Value = Schedule> {
         prop::collection::vec(op(), 0..12),
         prop::collection::vec(op(), 0..3),
         prop::bool::weighted(0.1),
+        prop::collection::vec(op(), 0..3),
     )
-        .prop_map(move |(mut cuts, tail, writes, flushes, shutdown_fails)| {
+        .prop_map(move |(mut cuts, tail, writes, flushes, shutdown_fails, timeouts)| {
             cuts.sort_by_key(|(at, _)| *at);
             let mut reads = Vec::new();
             let mut from = 0;
@@ -249,6 +258,6 @@ pub fn schedule(bytes: Vec<u8>) -> impl Strategy<Value = Schedule> {
                 reads.push(Read::Data(bytes[from..].to_vec()));
             }
             reads.extend(tail);
-            Schedule { reads, writes, flushes, shutdown_fails }
+            Schedule { reads, writes, flushes, shutdown_fails, timeouts }
         })
 }

@@ -60,6 +60,7 @@ fn short_writes_and_interruptions_still_deliver_everything() {
                 .collect(),
             flushes: vec![Op::Fail(ErrorKind::Interrupted)],
             shutdown_fails: false,
+            timeouts: vec![Op::Short(0)],
         });
         let _ = run(&config, &mut mem);
         assert_eq!(mem.delivered, expected_response(&config, request));
@@ -125,6 +126,8 @@ fn each_failing_step_is_reported_as_an_error() {
         (b"\x16", |s| s.shutdown_fails = true, Step::Shutdown),
         (b"\x16", |s| s.reads.push(Read::Fail(ErrorKind::ConnectionReset)), Step::Linger),
         (b"GET", |s| s.reads.push(Read::Fail(ErrorKind::ConnectionReset)), Step::ReadHead),
+        (b"GET", |s| s.timeouts = vec![Op::Fail(ErrorKind::InvalidInput)], Step::SetReadTimeout),
+        (VALID, |s| s.timeouts = vec![Op::Short(0), Op::Fail(ErrorKind::NotConnected)], Step::SetReadTimeout),
     ];
     for (request, fault, step) in cases {
         let mut schedule = reads(vec![Read::Data(request.to_vec())]);

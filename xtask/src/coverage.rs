@@ -49,9 +49,12 @@ fn llvm_tools() -> Result<(String, String), String> {
         .to_owned();
     let (cov, profdata) = (format!("llvm-cov-{major}"), format!("llvm-profdata-{major}"));
     if !succeeds(Command::new(&cov).arg("--version")) {
-        eprintln!("{cov} is missing: apt-get install -y llvm-{major}");
-        let installed = Command::new("apt-get").args(["install", "-y", &format!("llvm-{major}")]).status();
-        if !installed.is_ok_and(|status| status.success()) {
+        eprintln!("{cov} is missing: apt-get update && apt-get install -y llvm-{major}");
+        // A fresh machine's package lists are empty: without the update,
+        // apt-get cannot find the package.
+        let installed = succeeds(Command::new("apt-get").arg("update"))
+            && succeeds(Command::new("apt-get").args(["install", "-y", &format!("llvm-{major}")]));
+        if !installed {
             return Err(format!("could not install llvm-{major}; install it and run again"));
         }
     }
