@@ -132,7 +132,7 @@ impl Stats {
 
     fn progress(&self, target: &str) -> String {
         format!(
-            "{target:<12} {:>5}s {:>12} execs {:>8} exec/s  cov {:>5}  corpus {:>5}",
+            "{target:<13} {:>5}s {:>12} execs {:>8} exec/s  cov {:>5}  corpus {:>5}",
             self.seconds, self.execs, self.execs_per_sec, self.coverage, self.corpus
         )
     }
@@ -152,10 +152,10 @@ pub fn fuzz(targets: &[&str], seconds: u64, stable: bool) -> Result<(), String> 
         };
         results.push((target, stats, result));
     }
-    println!("\n{:<12} {:>6} {:>12} {:>8} {:>6} {:>7}  result", "target", "secs", "execs", "exec/s", "cov", "corpus");
+    println!("\n{:<13} {:>6} {:>12} {:>8} {:>6} {:>7}  result", "target", "secs", "execs", "exec/s", "cov", "corpus");
     for (target, stats, result) in &results {
         println!(
-            "{target:<12} {:>6} {:>12} {:>8} {:>6} {:>7}  {result}",
+            "{target:<13} {:>6} {:>12} {:>8} {:>6} {:>7}  {result}",
             stats.seconds, stats.execs, stats.execs_per_sec, stats.coverage, stats.corpus
         );
     }
@@ -260,7 +260,7 @@ pub fn minimize(targets: &[&str]) -> Result<(), String> {
         if !status.is_ok_and(|status| status.success()) {
             return Err(format!("cargo fuzz cmin {target} failed"));
         }
-        println!("{target:<12} {before:>6} files -> {:>6}", count(&corpus));
+        println!("{target:<13} {before:>6} files -> {:>6}", count(&corpus));
     }
     Ok(())
 }
