@@ -21,7 +21,7 @@
 //! | `fields` | what the field lines say, collected as each one ends |
 //! | `validate` | rules 3 to 13 over a complete head |
 //! | `abnf` | the grammar pieces, each under its ABNF |
-//! | `words` | runs of name and value bytes, eight bytes at a time |
+//! | `words` | runs of field-value bytes, eight bytes at a time |
 //! | `accept_key` | the `Sec-WebSocket-Accept` value |
 //! | `response` | the response writers |
 //! | [`driver`] | the blocking driver (contract section 5) |
