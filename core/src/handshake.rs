@@ -101,9 +101,7 @@ impl<'c> Handshake<'c> {
     }
 
     /// Checks rules 3 to 13 over a head that [`Handshake::progress`] found
-    /// complete. Kept out of line: inlined, it would make every call of
-    /// [`Handshake::feed`] that needs more bytes pay for its registers.
-    #[inline(never)]
+    /// complete.
     pub(crate) fn validate<'b>(&self, head: &'b [u8]) -> Result<crate::Accepted<'b>, Rejection>
     where
         'c: 'b,
