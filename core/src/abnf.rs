@@ -84,11 +84,23 @@ pub(crate) fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
     value.split(|&b| b == b',').map(trim_ows)
 }
 
-/// Whether a list field's value holds `token`, ASCII case-insensitively, as
-/// one whole element (so `websocket/13` does not hold `websocket`). A value
-/// that is the token alone, as most are, is found without splitting.
-pub(crate) fn list_contains(value: &[u8], token: &[u8]) -> bool {
-    value.eq_ignore_ascii_case(token) || list_elements(value).any(|element| element.eq_ignore_ascii_case(token))
+/// Whether a list field's value holds `token` (lowercase, see
+/// [`eq_lowercase`]), ASCII case-insensitively, as one whole element (so
+/// `websocket/13` does not hold `websocket`). A value that is the token
+/// alone, as most are, is found without splitting.
+pub(crate) fn list_contains<const N: usize>(value: &[u8], token: &[u8; N]) -> bool {
+    eq_lowercase(value, token) || list_elements(value).any(|element| eq_lowercase(element, token))
+}
+
+/// Whether `bytes` equals `lower` ASCII case-insensitively, where `lower` is
+/// lowercase letters and `-` only, and `bytes` holds no CR (no field name or
+/// value does). Setting bit 0x20 of a byte lowercases a letter and keeps `-`;
+/// the one other byte it turns into one of these is CR, into `-`. The
+/// differences are folded without a branch per byte, at a length known when
+/// compiling: every field name of a head is matched this way.
+pub(crate) fn eq_lowercase<const N: usize>(bytes: &[u8], lower: &[u8; N]) -> bool {
+    let Ok(bytes) = <&[u8; N]>::try_from(bytes) else { return false };
+    bytes.iter().zip(lower).fold(0, |diff, (&b, &l)| diff | ((b | 0x20) ^ l)) == 0
 }
 
 /// ```text
@@ -289,3 +301,27 @@ pub(crate) fn is_websocket_key(value: &[u8]) -> bool {
 /// The base64 alphabet (RFC 4648 section 4), without the padding `=`.
 #[expect(clippy::indexing_slicing, reason = "evaluated at compile time, where a bad index fails the build")]
 static BASE64_CHAR: [bool; 256] = byte_table!(b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/');
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// For every byte but CR against every byte a lowercase token can hold,
+    /// at each position of a three-byte word, `eq_lowercase` answers as
+    /// `eq_ignore_ascii_case` does; a length that differs is never equal.
+    #[test]
+    fn eq_lowercase_is_eq_ignore_ascii_case_without_cr() {
+        let lower = b"abcdefghijklmnopqrstuvwxyz-";
+        for &l in lower {
+            for b in (0..=255u8).filter(|&b| b != b'\r') {
+                for at in 0..3 {
+                    let (mut bytes, mut token) = (*b"xyz", *b"xyz");
+                    (bytes[at], token[at]) = (b, l);
+                    assert_eq!(eq_lowercase(&bytes, &token), bytes.eq_ignore_ascii_case(&token), "{b:#x} vs {l:#x}");
+                }
+            }
+        }
+        assert!(!eq_lowercase(b"host", b"hos"));
+        assert!(!eq_lowercase(b"hos", b"host"));
+    }
+}

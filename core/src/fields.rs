@@ -2,7 +2,7 @@
 //! to 13 look at, and the subprotocol to select. Every other field is
 //! passed over.
 
-use crate::abnf::{is_token, list_contains, list_elements};
+use crate::abnf::{eq_lowercase, is_token, list_contains, list_elements};
 use crate::parser::Span;
 
 /// A field that must appear at most once: how often it did, and where its
@@ -53,18 +53,17 @@ impl Fields {
     /// Takes in one field line: its name and its value, OWS trimmed, which
     /// lies at `span` of the head. `spoken` is the server's subprotocols.
     pub(crate) fn see(&mut self, name: &[u8], value: &[u8], span: Span, spoken: &[&str]) {
-        let is = |known: &str| name.eq_ignore_ascii_case(known.as_bytes());
         // Sorted by name length, which makes most fields a single compare.
         match name.len() {
-            4 if is("host") => self.host.see(span),
-            6 if is("origin") => self.origin.see(span),
-            7 if is("upgrade") => self.upgrade_websocket |= list_contains(value, b"websocket"),
-            10 if is("connection") => self.connection_upgrade |= list_contains(value, b"upgrade"),
-            14 if is("content-length") => self.content_length.see(span),
-            17 if is("transfer-encoding") => self.transfer_encoding = true,
-            17 if is("sec-websocket-key") => self.key.see(span),
-            21 if is("sec-websocket-version") => self.version.see(span),
-            22 if is("sec-websocket-protocol") => self.offer_protocols(value, spoken),
+            4 if eq_lowercase(name, b"host") => self.host.see(span),
+            6 if eq_lowercase(name, b"origin") => self.origin.see(span),
+            7 if eq_lowercase(name, b"upgrade") => self.upgrade_websocket |= list_contains(value, b"websocket"),
+            10 if eq_lowercase(name, b"connection") => self.connection_upgrade |= list_contains(value, b"upgrade"),
+            14 if eq_lowercase(name, b"content-length") => self.content_length.see(span),
+            17 if eq_lowercase(name, b"transfer-encoding") => self.transfer_encoding = true,
+            17 if eq_lowercase(name, b"sec-websocket-key") => self.key.see(span),
+            21 if eq_lowercase(name, b"sec-websocket-version") => self.version.see(span),
+            22 if eq_lowercase(name, b"sec-websocket-protocol") => self.offer_protocols(value, spoken),
             _ => {}
         }
     }

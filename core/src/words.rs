@@ -47,6 +47,13 @@ pub(crate) fn value_run(bytes: &[u8]) -> usize {
     if bytes.len() < 8 {
         return byte_run(bytes, is_value_byte);
     }
+    long_value_run(bytes)
+}
+
+/// [`value_run`] for eight bytes or more: out of line, so that a short run
+/// (a slow client's read) does not pay for the registers the word loop uses.
+#[inline(never)]
+fn long_value_run(bytes: &[u8]) -> usize {
     let mut run = 0;
     loop {
         // Words stop at every control byte and DEL, HTAB included.
