@@ -46,9 +46,12 @@ pub(crate) fn is_token(bytes: &[u8]) -> bool {
 /// A byte of a request-target as this crate reads rule 1: the visible ASCII
 /// characters a URI is made of (RFC 3986 section 2; RFC 9112 section 3.2
 /// forbids whitespace in it). Which form it has is rule 5's business.
-pub(crate) const fn is_target_byte(b: u8) -> bool {
-    matches!(b, 0x21..=0x7e)
+pub(crate) fn is_target_byte(b: u8) -> bool {
+    in_table(&TARGET_BYTE, b)
 }
+
+#[expect(clippy::indexing_slicing, reason = "evaluated at compile time, where a bad index fails the build")]
+static TARGET_BYTE: [bool; 256] = byte_table!(0x21..=0x7e);
 
 /// ```text
 /// field-value = *field-content                            ; RFC 9110 5.5
@@ -57,9 +60,12 @@ pub(crate) const fn is_target_byte(b: u8) -> bool {
 /// ```
 /// plus SP and HTAB inside the value. NUL, CR, LF and the other controls are
 /// not value bytes.
-pub(crate) const fn is_value_byte(b: u8) -> bool {
-    matches!(b, b'\t' | b' '..=0x7e | 0x80..=0xff)
+pub(crate) fn is_value_byte(b: u8) -> bool {
+    in_table(&VALUE_BYTE, b)
 }
+
+#[expect(clippy::indexing_slicing, reason = "evaluated at compile time, where a bad index fails the build")]
+static VALUE_BYTE: [bool; 256] = byte_table!(b'\t' | b' '..=0x7e | 0x80..=0xff);
 
 /// ```text
 /// OWS = *( SP / HTAB )                                      ; RFC 9110 5.6.3
