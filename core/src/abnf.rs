@@ -4,18 +4,22 @@
 //! Every function here takes bytes and answers without panicking: no
 //! indexing, only slice patterns and iterators.
 
-/// A table of the bytes that match a pattern, built at compile time: one
-/// load per byte where a match of many ranges costs a dozen compares.
+/// A static table of the bytes that match a pattern, built at compile time:
+/// one load per byte where a match of many ranges costs a dozen compares.
 macro_rules! byte_table {
-    ($pattern:pat) => {{
-        let mut table = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            table[b] = matches!(b as u8, $pattern);
-            b += 1;
-        }
-        table
-    }};
+    ($(#[$attr:meta])* static $name:ident = $pattern:pat) => {
+        $(#[$attr])*
+        #[expect(clippy::indexing_slicing, reason = "evaluated at compile time, where a bad index fails the build")]
+        static $name: [bool; 256] = {
+            let mut table = [false; 256];
+            let mut b = 0;
+            while b < 256 {
+                table[b] = matches!(b as u8, $pattern);
+                b += 1;
+            }
+            table
+        };
+    };
 }
 
 /// Whether `b` is in `table`.
@@ -31,10 +35,10 @@ pub(crate) fn is_tchar(b: u8) -> bool {
     in_table(&TCHAR, b)
 }
 
-#[expect(clippy::indexing_slicing, reason = "evaluated at compile time, where a bad index fails the build")]
-static TCHAR: [bool; 256] = byte_table!(
-    b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'0'..=b'9' | b'A'..=b'Z' | b'^'..=b'z' | b'|' | b'~'
-);
+byte_table! {
+    static TCHAR =
+        b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'0'..=b'9' | b'A'..=b'Z' | b'^'..=b'z' | b'|' | b'~'
+}
 
 /// ```text
 /// token = 1*tchar                                           ; RFC 9110 5.6.2
@@ -50,8 +54,9 @@ pub(crate) fn is_target_byte(b: u8) -> bool {
     in_table(&TARGET_BYTE, b)
 }
 
-#[expect(clippy::indexing_slicing, reason = "evaluated at compile time, where a bad index fails the build")]
-static TARGET_BYTE: [bool; 256] = byte_table!(0x21..=0x7e);
+byte_table! {
+    static TARGET_BYTE = 0x21..=0x7e
+}
 
 /// ```text
 /// field-value = *field-content                            ; RFC 9110 5.5
@@ -64,8 +69,9 @@ pub(crate) fn is_value_byte(b: u8) -> bool {
     in_table(&VALUE_BYTE, b)
 }
 
-#[expect(clippy::indexing_slicing, reason = "evaluated at compile time, where a bad index fails the build")]
-static VALUE_BYTE: [bool; 256] = byte_table!(b'\t' | b' '..=0x7e | 0x80..=0xff);
+byte_table! {
+    static VALUE_BYTE = b'\t' | b' '..=0x7e | 0x80..=0xff
+}
 
 /// ```text
 /// OWS = *( SP / HTAB )                                      ; RFC 9110 5.6.3
@@ -118,11 +124,10 @@ fn is_unreserved_or_sub_delim(b: u8) -> bool {
     in_table(&UNRESERVED_OR_SUB_DELIM, b)
 }
 
-#[expect(clippy::indexing_slicing, reason = "evaluated at compile time, where a bad index fails the build")]
-static UNRESERVED_OR_SUB_DELIM: [bool; 256] = byte_table!(
-    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~'
+byte_table! {
+    static UNRESERVED_OR_SUB_DELIM = b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~'
         | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
-);
+}
 
 /// Whether every `%` in `bytes` starts a `pct-encoded` triplet.
 ///
@@ -304,9 +309,10 @@ pub(crate) fn is_websocket_key(value: &[u8]) -> bool {
     }
 }
 
-/// The base64 alphabet (RFC 4648 section 4), without the padding `=`.
-#[expect(clippy::indexing_slicing, reason = "evaluated at compile time, where a bad index fails the build")]
-static BASE64_CHAR: [bool; 256] = byte_table!(b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/');
+byte_table! {
+    /// The base64 alphabet (RFC 4648 section 4), without the padding `=`.
+    static BASE64_CHAR = b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/'
+}
 
 #[cfg(test)]
 mod tests {
