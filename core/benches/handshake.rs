@@ -4,8 +4,9 @@
 //!   write the 101);
 //! - `reject/*`: 512 bytes of binary garbage, a request missing its key,
 //!   a request with version 8 (the 426 path), each with its response;
-//! - `floor/*`: httparse alone parsing Chrome's request, and SHA-1 + base64
-//!   of its key alone;
+//! - `floor/*`: httparse alone parsing Chrome's request, and the accept key
+//!   of its key alone: the crate's own `accept_key` (`accept-key`, what
+//!   `accept/chrome` computes) and the plain hasher (`sha1-base64`);
 //! - `tungstenite/accept`: tungstenite's server handshake on the same
 //!   request over an in-memory stream;
 //! - `feed/*`: Chrome's request and an 8 KiB head of 64 fields, fed at once
@@ -19,34 +20,47 @@ use std::io::{self, Read, Write};
 use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 use sha1::{Digest as _, Sha1};
-use ws_handshake::{Config, Handshake, MAX_RESPONSE_LEN, Outcome};
+use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, ValidConfig, accept_key};
 
-/// Chrome 131's opening handshake, copied from `shared/bench/`.
+/// Chrome 131's opening handshake (the project's benchmark input).
 const CHROME: &[u8] = include_bytes!("data/chrome-handshake.http");
 
-/// Feeds `bytes` at once and writes the response of the outcome.
-fn answer(config: &Config<'_>, bytes: &[u8]) -> usize {
-    let mut handshake = Handshake::new(config).expect("default config");
-    let mut response = [0; MAX_RESPONSE_LEN];
-    let written = match handshake.feed(bytes, false) {
-        Outcome::Accept(accepted) => accepted.write_response(&mut response),
-        Outcome::Reject(rejection) => rejection.write_response(&mut response),
-        Outcome::NeedMore => Ok(0),
-    };
-    black_box(&response);
-    written.unwrap_or_default()
+/// Feeds `bytes` to a fresh handshake in reads of at most `chunk` bytes
+/// until it decides, as a driver's reads would land in its buffer; then
+/// `decided` gets the progress.
+fn feed<R>(config: &ValidConfig<'_>, bytes: &[u8], chunk: usize, decided: impl FnOnce(Progress<'_>) -> R) -> R {
+    let mut buf = [0; 8192];
+    let mut handshake = Handshake::new(config, &mut buf).expect("a buffer of max_head_len");
+    for piece in bytes.chunks(chunk) {
+        let unfilled = handshake.unfilled();
+        let n = piece.len().min(unfilled.len());
+        unfilled[..n].copy_from_slice(&piece[..n]);
+        handshake = match handshake.filled(n) {
+            Progress::NeedMore(more) => more,
+            progress => return decided(progress),
+        };
+    }
+    decided(Progress::NeedMore(handshake))
 }
 
-/// Feeds `bytes` at once; whether the handshake decided.
-fn feed_once(config: &Config<'_>, bytes: &[u8]) -> bool {
-    let mut handshake = Handshake::new(config).expect("default config");
-    handshake.feed(bytes, false) != Outcome::NeedMore
+/// Feeds `bytes` at once and writes the response the defaults give.
+fn answer(config: &ValidConfig<'_>, bytes: &[u8]) -> usize {
+    feed(config, bytes, bytes.len(), |progress| {
+        let mut response = [0; MAX_RESPONSE_LEN];
+        let written = progress.response().map_or(Ok(0), |decided| decided.write(&mut response));
+        black_box(&response);
+        written.unwrap_or_default()
+    })
 }
 
-/// Feeds `bytes` one more byte at a time until the handshake decides.
-fn feed_bytewise(config: &Config<'_>, bytes: &[u8]) -> bool {
-    let mut handshake = Handshake::new(config).expect("default config");
-    (1..=bytes.len()).any(|end| handshake.feed(&bytes[..end], false) != Outcome::NeedMore)
+/// Feeds `bytes` in reads of `chunk` bytes; whether the handshake decided.
+fn decides(config: &ValidConfig<'_>, bytes: &[u8], chunk: usize) -> bool {
+    feed(config, bytes, chunk, |progress| !matches!(progress, Progress::NeedMore(_)))
+}
+
+/// What `bytes` fed at once decide: a request or a rejection.
+fn is_request(config: &ValidConfig<'_>, bytes: &[u8]) -> bool {
+    feed(config, bytes, bytes.len(), |progress| matches!(progress, Progress::Request(_)))
 }
 
 /// Chrome's request with its line `from` replaced by `to` (or removed).
@@ -106,8 +120,8 @@ impl Write for Memory {
 }
 
 fn benches(c: &mut Criterion) {
-    let config = Config::default();
-    assert!(matches!(Handshake::new(&config).unwrap().feed(CHROME, false), Outcome::Accept(_)));
+    let config = ValidConfig::default();
+    assert!(is_request(&config, CHROME));
 
     c.benchmark_group("accept").bench_function("chrome", |b| b.iter(|| answer(&config, black_box(CHROME))));
 
@@ -117,7 +131,7 @@ fn benches(c: &mut Criterion) {
         ("missing-key", chrome_with("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", "")),
         ("version-8", chrome_with("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8")),
     ] {
-        assert!(matches!(Handshake::new(&config).unwrap().feed(&bytes, false), Outcome::Reject(_)), "{name}");
+        assert!(!is_request(&config, &bytes) && decides(&config, &bytes, bytes.len()), "{name}");
         reject.bench_function(name, |b| b.iter(|| answer(&config, black_box(&bytes))));
     }
     reject.finish();
@@ -129,7 +143,8 @@ fn benches(c: &mut Criterion) {
             black_box(httparse::Request::new(&mut headers).parse(black_box(CHROME)).is_ok())
         })
     });
-    floor.bench_function("accept-key", |b| {
+    floor.bench_function("accept-key", |b| b.iter(|| accept_key(black_box(b"dGhlIHNhbXBsZSBub25jZQ=="))));
+    floor.bench_function("sha1-base64", |b| {
         b.iter(|| {
             let digest = Sha1::new()
                 .chain_update(black_box(b"dGhlIHNhbXBsZSBub25jZQ=="))
@@ -151,9 +166,9 @@ fn benches(c: &mut Criterion) {
     let mut feed = c.benchmark_group("feed");
     let head_8k = head_8k_64_fields();
     for (name, bytes) in [("chrome", CHROME), ("8k-64-fields", &head_8k[..])] {
-        assert!(feed_bytewise(&config, bytes), "{name} decides");
-        feed.bench_function(format!("{name}-once"), |b| b.iter(|| feed_once(&config, black_box(bytes))));
-        feed.bench_function(format!("{name}-bytewise"), |b| b.iter(|| feed_bytewise(&config, black_box(bytes))));
+        assert!(decides(&config, bytes, 1), "{name} decides");
+        feed.bench_function(format!("{name}-once"), |b| b.iter(|| decides(&config, black_box(bytes), bytes.len())));
+        feed.bench_function(format!("{name}-bytewise"), |b| b.iter(|| decides(&config, black_box(bytes), 1)));
     }
     feed.finish();
 }

@@ -1,112 +1,216 @@
-//! The entry point: bytes and "the stream ended" in, one of the contract's
-//! three outcomes out (contract sections 1 and 2).
+//! The sans-IO handshake: bytes in, one of the contract's outcomes out
+//! (contract sections 1 to 4). Nothing here touches a stream or a clock.
+//!
+//! The items of this module's files are private to it, so the delivery
+//! policy and the drivers beside it are built on the public API alone, as a
+//! user's driver would be.
 
-use crate::fields::Fields;
-use crate::parser::{Parser, Scan};
-use crate::validate::validate;
-use crate::{Config, ConfigError, Outcome, Rejection, Rule};
+mod abnf;
+mod accept_key;
+mod config;
+mod fields;
+mod parser;
+mod refusal;
+mod request;
+mod response;
+mod rules;
+mod validate;
+mod words;
 
-/// One server-side opening handshake, fed the bytes a client sent.
+pub use accept_key::{ACCEPT_KEY_LEN, WEBSOCKET_GUID, accept_key};
+pub use config::{
+    Config, ConfigError, DEFAULT_MAX_HEAD_LEN, DEFAULT_MAX_HEADERS, MAX_PROTOCOL_LEN, OriginPolicy, ValidConfig,
+};
+pub use refusal::{
+    DecisionError, MAX_REFUSAL_BODY_LEN, MAX_REFUSAL_FIELDS, MAX_REFUSAL_FIELDS_LEN, Refusal, reason_phrase,
+};
+pub use request::{Fields, Rejection, Request};
+pub use response::{InsufficientSize, MAX_RESPONSE_LEN, Response};
+pub use rules::Rule;
+
+use fields::Seen;
+use parser::{Parser, Scan};
+
+/// One server-side opening handshake: the head is read into a buffer the
+/// handshake holds, so the bytes it parses are always the bytes received,
+/// from the first, in order.
+///
+/// Read into [`Handshake::unfilled`], then say how many bytes arrived with
+/// [`Handshake::filled`]; it consumes the handshake and gives it back only
+/// while more bytes are needed, so a decided handshake cannot be fed again.
 ///
 /// ```
-/// use ws_handshake::{Config, Handshake, Outcome};
+/// use ws_handshake::{Handshake, Progress, ValidConfig};
 ///
-/// let config = Config::default();
-/// let mut handshake = Handshake::new(&config)?;
+/// let config = ValidConfig::default();
+/// let mut buf = [0; 8192];
 /// let request = b"GET /chat HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\n\
 ///     Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
 ///     Sec-WebSocket-Version: 13\r\n\r\n";
-/// assert_eq!(handshake.feed(&request[..20], false), Outcome::NeedMore);
-/// let Outcome::Accept(accepted) = handshake.feed(request, false) else { panic!() };
-/// assert_eq!(accepted.path(), "/chat");
+/// let mut handshake = Handshake::new(&config, &mut buf)?;
+/// let mut sent = &request[..];
+/// let request = loop {
+///     // A read from the client: here, at most 40 bytes at a time.
+///     let unfilled = handshake.unfilled();
+///     let n = sent.len().min(40).min(unfilled.len());
+///     unfilled[..n].copy_from_slice(&sent[..n]);
+///     sent = &sent[n..];
+///     handshake = match handshake.filled(n) {
+///         Progress::NeedMore(handshake) => handshake,
+///         Progress::Request(request) => break request,
+///         Progress::Reject(rejection) => panic!("{}", rejection.rule()),
+///     };
+/// };
+/// assert_eq!(request.path(), "/chat");
 ///
 /// let mut response = [0; ws_handshake::MAX_RESPONSE_LEN];
-/// let len = accepted.write_response(&mut response).unwrap();
+/// let len = request.accept().write(&mut response)?;
 /// assert!(response[..len].ends_with(b"Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"));
-/// # Ok::<(), ws_handshake::ConfigError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct Handshake<'c> {
-    config: &'c Config<'c>,
+///
+/// A decided handshake is gone: feeding it again does not compile.
+///
+/// ```compile_fail,E0382
+/// # use ws_handshake::{Handshake, ValidConfig};
+/// let config = ValidConfig::default();
+/// let mut buf = [0; 8192];
+/// let handshake = Handshake::new(&config, &mut buf).unwrap();
+/// let first = handshake.filled(0);
+/// let again = handshake.filled(0); // error: use of moved value
+/// ```
+pub struct Handshake<'a> {
+    config: &'a ValidConfig<'a>,
+    buf: &'a mut [u8],
+    /// How many bytes of `buf` hold what the client sent.
+    filled: usize,
     parser: Parser,
-    fields: Fields,
+    seen: Seen,
 }
 
-/// What the bytes so far decide, before the rules that need the whole head.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Progress {
-    NeedMore,
-    /// A complete, well-formed head of this length, not yet validated.
-    Complete(usize),
-    Rejected(Rejection),
-}
-
-impl<'c> Handshake<'c> {
-    /// Starts a handshake under `config`, once [`Config::validate`] passes.
-    pub fn new(config: &'c Config<'c>) -> Result<Self, ConfigError> {
-        config.validate()?;
-        Ok(Handshake { config, parser: Parser::new(), fields: Fields::default() })
+impl core::fmt::Debug for Handshake<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Handshake").field("filled", &self.filled).field("parser", &self.parser).finish_non_exhaustive()
     }
+}
 
-    /// Decides what the bytes received so far call for.
-    ///
-    /// `bytes` are all the bytes the client sent, from the first: each call
-    /// must pass the bytes of the previous call and any that arrived since.
-    /// Only the new ones are parsed, so feeding a head byte by byte costs
-    /// what feeding it at once does. `end_of_stream` says that no more will
-    /// come. The outcome depends on the first
-    /// [`max_head_len`](Config::max_head_len) bytes alone, never on how they
-    /// were split into calls, and it is never [`Outcome::NeedMore`] when
-    /// `end_of_stream` is true.
-    pub fn feed<'b>(&mut self, bytes: &'b [u8], end_of_stream: bool) -> Outcome<'b>
-    where
-        'c: 'b,
-    {
-        match self.progress(bytes, end_of_stream) {
-            Progress::NeedMore => Outcome::NeedMore,
-            Progress::Rejected(rejection) => Outcome::Reject(rejection),
-            Progress::Complete(head_len) => match self.validate(bytes.get(..head_len).unwrap_or(bytes)) {
-                Ok(accepted) => Outcome::Accept(accepted),
-                Err(rejection) => Outcome::Reject(rejection),
-            },
+/// What the bytes received so far decide.
+#[derive(Debug)]
+#[must_use = "a handshake that needs more bytes is handed back here; a decided one must be answered"]
+pub enum Progress<'a> {
+    /// The head is incomplete, below the size limit, and the stream is open:
+    /// read more into the handshake handed back.
+    NeedMore(Handshake<'a>),
+    /// A valid handshake (rules 1 to 13 hold): the application inspects the
+    /// request, then answers with [`Request::accept`], [`Request::accept_with`]
+    /// or [`Request::reject`] (contract section 6).
+    Request(Request<'a>),
+    /// A broken rule: answer with [`Rejection::response`], then close as
+    /// contract section 5 says.
+    Reject(Rejection),
+}
+
+impl<'a> Progress<'a> {
+    /// The answer when the application takes the contract's defaults: the
+    /// 101 of [`Request::accept`] or the rejection's response; `None` while
+    /// more bytes are needed.
+    pub fn response(&self) -> Option<Response<'a>> {
+        match self {
+            Progress::NeedMore(_) => None,
+            Progress::Request(request) => Some(request.accept()),
+            Progress::Reject(rejection) => Some(rejection.response()),
         }
     }
+}
 
-    /// The answer when the handshake deadline passes while [`Handshake::feed`]
-    /// still says [`Outcome::NeedMore`]: 408 (rule 15), or 431 when the head
-    /// already has more than `max_headers` fields (rule 2).
-    pub fn timed_out(&self) -> Rejection {
-        self.reject(if self.too_many_fields() { Rule::HeadTooLarge } else { Rule::Timeout })
+/// The buffer given to [`Handshake::new`] is shorter than the configuration's
+/// `max_head_len`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BufferTooSmall {
+    /// The length the buffer needs: `max_head_len`.
+    pub required: usize,
+}
+
+impl core::fmt::Display for BufferTooSmall {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "the head buffer must hold {} bytes", self.required)
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for BufferTooSmall {}
+
+impl<'a> Handshake<'a> {
+    /// Starts a handshake under `config` that reads the head into `buf`,
+    /// which must hold at least `config.max_head_len` bytes. Bytes past the
+    /// head that arrive in the same reads (the client's first frames) stay in
+    /// `buf` too: a longer buffer keeps more of them.
+    pub fn new(config: &'a ValidConfig<'a>, buf: &'a mut [u8]) -> Result<Self, BufferTooSmall> {
+        if buf.len() < config.max_head_len {
+            return Err(BufferTooSmall { required: config.max_head_len });
+        }
+        Ok(Handshake { config, buf, filled: 0, parser: Parser::new(), seen: Seen::default() })
     }
 
-    /// The part of [`Handshake::feed`] that does not borrow the bytes: the
-    /// driver loops on it while it reads into its buffer.
-    pub(crate) fn progress(&mut self, bytes: &[u8], end_of_stream: bool) -> Progress {
+    /// Where the next read goes: the part of the buffer not filled yet. It is
+    /// never empty while the handshake needs more bytes.
+    pub fn unfilled(&mut self) -> &mut [u8] {
+        self.buf.get_mut(self.filled..).unwrap_or_default()
+    }
+
+    /// The bytes received so far.
+    pub fn received(&self) -> &[u8] {
+        self.buf.get(..self.filled).unwrap_or_default()
+    }
+
+    /// Takes in `n` more bytes, which a read just put at the start of
+    /// [`Handshake::unfilled`]; `n == 0` is the end of the stream, as
+    /// [`std::io::Read::read`] returns it. An `n` larger than the unfilled
+    /// part counts as all of it.
+    ///
+    /// Only the new bytes are parsed, so reading a head byte by byte costs
+    /// what reading it at once does. The outcome depends on the first
+    /// `max_head_len` bytes alone, never on how they were split into reads,
+    /// and after the end of the stream it is never [`Progress::NeedMore`].
+    pub fn filled(mut self, n: usize) -> Progress<'a> {
+        let end_of_stream = n == 0;
+        self.filled = self.filled.saturating_add(n).min(self.buf.len());
         let limit = self.config.max_head_len;
-        let window = bytes.get(..limit).unwrap_or(bytes);
-        let Handshake { config, parser, fields } = self;
+        let Handshake { config, buf, filled, parser, seen } = &mut self;
+        let window = buf.get(..(*filled).min(limit)).unwrap_or_default();
         let scan = parser.scan(window, |name, value| {
-            fields.see(name.of(window), value.of(window), value, config.protocols);
+            seen.see(name.of(window), value.of(window), value, config.protocols);
         });
+        let window_len = window.len();
         let rule = match scan {
             Scan::Failed(rule) => rule,
             Scan::Complete(_) if self.too_many_fields() => Rule::HeadTooLarge,
-            Scan::Complete(head_len) => return Progress::Complete(head_len),
-            Scan::Incomplete if window.len() >= limit => Rule::HeadTooLarge,
+            Scan::Complete(head_len) => return self.validate(head_len),
+            Scan::Incomplete if window_len >= limit => Rule::HeadTooLarge,
             Scan::Incomplete if end_of_stream && self.too_many_fields() => Rule::HeadTooLarge,
-            Scan::Incomplete if end_of_stream => Rule::EndOfStream,
-            Scan::Incomplete => return Progress::NeedMore,
+            Scan::Incomplete if end_of_stream => Rule::StreamEnded,
+            Scan::Incomplete => return Progress::NeedMore(self),
         };
-        Progress::Rejected(self.reject(rule))
+        Progress::Reject(self.reject(rule))
     }
 
-    /// Checks rules 3 to 13 over a head that [`Handshake::progress`] found
-    /// complete.
-    pub(crate) fn validate<'b>(&self, head: &'b [u8]) -> Result<crate::Accepted<'b>, Rejection>
-    where
-        'c: 'b,
-    {
-        validate(self.config, head, self.parser.request_line(), &self.fields).map_err(|rule| self.reject(rule))
+    /// The answer when the handshake deadline passes while the handshake
+    /// still needs more bytes: 408 (rule 15), or 431 when the head already
+    /// has more than `max_headers` fields (rule 2).
+    pub fn timed_out(self) -> Rejection {
+        self.reject(if self.too_many_fields() { Rule::HeadTooLarge } else { Rule::HeadTimeout })
+    }
+
+    /// Checks rules 3 to 13 over the complete head of `head_len` bytes.
+    fn validate(self, head_len: usize) -> Progress<'a> {
+        let Handshake { config, buf, filled, parser, seen } = self;
+        let line = parser.request_line();
+        let received: &'a [u8] = buf;
+        let received = received.get(..filled).unwrap_or_default();
+        match validate::validate(config, received, head_len, line, &seen) {
+            Ok(request) => Progress::Request(request),
+            Err(rule) => Progress::Reject(Rejection { rule, head_method: line.head_method }),
+        }
     }
 
     fn too_many_fields(&self) -> bool {

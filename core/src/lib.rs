@@ -1,53 +1,92 @@
 //! The server side of the WebSocket opening handshake (RFC 6455 section 4.2),
-//! answering every possible input as `HANDSHAKE-CONTRACT.md` says: a correct
-//! `101 Switching Protocols` for a valid request, one well-formed HTTP error
-//! response for anything else, and never a panic.
+//! answering every possible input as the contract (`docs/CONTRACT.md` in
+//! the repository) says: a correct `101 Switching Protocols` for a valid
+//! request the application accepts, one well-formed HTTP error response for
+//! anything else, fully delivered, and never a panic.
 //!
-//! The core is sans-IO: [`Handshake::feed`] takes the bytes received so far
-//! and whether the stream ended, and returns [`Outcome::NeedMore`],
-//! [`Outcome::Accept`] or [`Outcome::Reject`]. The response writers fill a
-//! buffer the caller owns ([`MAX_RESPONSE_LEN`] bytes always suffice); no
-//! path of a handshake allocates.
+//! Three layers, each usable alone:
 //!
-//! The [`driver`] module (feature `std`, on by default) runs a handshake over
-//! a blocking stream: it reads under a deadline, writes and flushes the
-//! response, and after a rejection half-closes and lingers so that the
-//! client reads the whole response instead of a reset.
+//! - [`Handshake`]: sans-IO. Read the client's bytes into
+//!   [`Handshake::unfilled`] and report them with [`Handshake::filled`];
+//!   it answers [`Progress::NeedMore`], [`Progress::Request`] (a valid
+//!   request for the application to inspect, then accept or refuse) or
+//!   [`Progress::Reject`] (a broken rule). A [`Response`] writes itself into
+//!   a buffer of [`MAX_RESPONSE_LEN`] bytes. Nothing allocates.
+//! - [`delivery`]: contract section 5 as a state machine with the time
+//!   passed in: the head deadline, writing and flushing the whole response,
+//!   the half-close and the bounded linger. It says which I/O to do next and
+//!   until when.
+//! - [`blocking`] (feature `std`, on by default): a driver over a blocking
+//!   stream, a thin loop over the two above. It uses public items only, as
+//!   any other driver (async, TLS, a Unix socket) would.
 //!
-//! | module | what it holds |
+//! A driver of your own is a loop like this one, over any blocking
+//! [`std::io::Read`] + [`std::io::Write`] (no deadline or linger here: see
+//! [`delivery`] for those):
+//!
+//! ```
+//! use std::io::{Read, Write};
+//! use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Refusal, ValidConfig};
+//!
+//! fn answer(stream: &mut (impl Read + Write), config: &ValidConfig<'_>) -> std::io::Result<bool> {
+//!     let mut buf = vec![0; config.max_head_len];
+//!     let mut handshake = Handshake::new(config, &mut buf).map_err(std::io::Error::other)?;
+//!     let progress = loop {
+//!         let n = stream.read(handshake.unfilled())?;
+//!         match handshake.filled(n) {
+//!             Progress::NeedMore(more) => handshake = more,
+//!             decided => break decided,
+//!         }
+//!     };
+//!     let not_found = Refusal::new(404).map_err(std::io::Error::other)?;
+//!     let response = match &progress {
+//!         // The application decides: here, only /chat is served.
+//!         Progress::Request(request) if request.path() != "/chat" => {
+//!             request.reject(&not_found)
+//!         }
+//!         Progress::Request(request) => request.accept(),
+//!         Progress::Reject(rejection) => rejection.response(),
+//!         Progress::NeedMore(_) => unreachable!("the loop ends on a decision"),
+//!     };
+//!     let mut out = [0; MAX_RESPONSE_LEN];
+//!     let len = response.write(&mut out).map_err(std::io::Error::other)?;
+//!     stream.write_all(&out[..len])?;
+//!     stream.flush()?;
+//!     Ok(response.is_switch())
+//! }
+//!
+//! let request = b"GET /chat HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\n\
+//!     Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+//!     Sec-WebSocket-Version: 13\r\n\r\n";
+//! let mut stream = std::io::Cursor::new(request.to_vec());
+//! assert!(answer(&mut stream, &ValidConfig::default())?);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! | file | what it holds |
 //! |---|---|
-//! | [`rules`] | the status table: one row per contract rule |
-//! | `parser` | the incremental parser (rule 1, the end of the head) |
-//! | `fields` | what the field lines say, collected as each one ends |
-//! | `validate` | rules 3 to 13 over a complete head |
-//! | `abnf` | the grammar pieces, each under its ABNF |
-//! | `words` | runs of field-value bytes, eight bytes at a time |
-//! | `accept_key` | the `Sec-WebSocket-Accept` value |
-//! | `response` | the response writers |
-//! | [`driver`] | the blocking driver (contract section 5) |
+//! | `handshake/rules.rs` | the status table: one row per contract rule |
+//! | `handshake/parser.rs` | the incremental parser (rule 1, the end of the head) |
+//! | `handshake/fields.rs` | what the field lines say, collected as each one ends |
+//! | `handshake/validate.rs` | rules 3 to 13 over a complete head |
+//! | `handshake/request.rs` | the valid request the application inspects |
+//! | `handshake/refusal.rs` | the application's own refusals, checked |
+//! | `handshake/abnf.rs` | the grammar pieces, each under its ABNF |
+//! | `handshake/words.rs` | runs of field-value bytes, eight bytes at a time |
+//! | `handshake/accept_key.rs` | the `Sec-WebSocket-Accept` value |
+//! | `handshake/response.rs` | the response writer |
+//! | `delivery.rs` | the delivery policy (contract section 5) |
+//! | `blocking.rs` | the blocking driver |
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
-mod abnf;
-mod accept_key;
-mod config;
-mod fields;
 mod handshake;
-mod outcome;
-mod parser;
-mod response;
-pub mod rules;
-mod validate;
-mod words;
+
+pub mod delivery;
 
 #[cfg(feature = "std")]
-pub mod driver;
+pub mod blocking;
 
-pub use accept_key::{ACCEPT_KEY_LEN, WEBSOCKET_GUID, accept_key};
-pub use config::{Config, ConfigError, MAX_PROTOCOL_LEN, OriginPolicy};
-pub use handshake::Handshake;
-pub use outcome::{Accepted, Outcome, Rejection};
-pub use response::{InsufficientSize, MAX_ACCEPT_LEN, MAX_REJECT_LEN, MAX_RESPONSE_LEN};
-pub use rules::Rule;
+pub use handshake::*;

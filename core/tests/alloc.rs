@@ -9,8 +9,11 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::io;
 
-use ws_handshake::driver::{self, Transport};
-use ws_handshake::{Config, Handshake, MAX_RESPONSE_LEN, OriginPolicy, Outcome};
+mod common;
+
+use common::{feed, response_bytes_into};
+use ws_handshake::blocking::{self, Options, Transport};
+use ws_handshake::{Config, MAX_RESPONSE_LEN, OriginPolicy, Refusal};
 
 /// Counts the allocations made on a thread while its flag is up. Flag and
 /// count are the thread's own, so tests running beside it do not count.
@@ -98,6 +101,9 @@ impl Transport for Fixed {
     fn shutdown_write(&mut self) -> io::Result<()> {
         Ok(())
     }
+    fn read_timeout(&self) -> io::Result<Option<std::time::Duration>> {
+        Ok(None)
+    }
     fn set_read_timeout(&mut self, _: Option<std::time::Duration>) -> io::Result<()> {
         Ok(())
     }
@@ -106,45 +112,59 @@ impl Transport for Fixed {
 #[test]
 fn no_handshake_allocates() {
     let protocols = ["chat"];
-    let config = Config { protocols: &protocols, origin: OriginPolicy::SameHost, ..Config::default() };
-    let mut statuses = Vec::with_capacity(2 * REQUESTS.len());
+    let config =
+        Config { protocols: &protocols, origin: OriginPolicy::SameHost, ..Config::default() }.validate().unwrap();
+    let options = Options::default();
+    let mut statuses = Vec::with_capacity(3 * REQUESTS.len());
     let mut head = [0; 8192];
     let count = allocations(|| {
         for request in REQUESTS {
             // The core, byte by byte, then the response.
-            let mut handshake = Handshake::new(&config).unwrap();
+            let mut buf = [0; 8192];
             let mut response = [0; MAX_RESPONSE_LEN];
-            let mut status = 0;
-            for end in 0..=request.len() {
-                match handshake.feed(&request[..end], end == request.len()) {
-                    Outcome::NeedMore => continue,
-                    Outcome::Accept(accepted) => {
-                        accepted.write_response(&mut response).unwrap();
-                        status = 101;
-                    }
-                    Outcome::Reject(rejection) => {
-                        rejection.write_response(&mut response).unwrap();
-                        status = rejection.status();
-                    }
-                }
-                break;
-            }
-            statuses.push(status);
-            // The driver over fixed memory.
+            let progress = feed(&config, &mut buf, request, 1, true);
+            response_bytes_into(&progress, &mut response);
+            statuses.push(progress.response().map_or(0, |response| response.status()));
+            // The driver over fixed memory, with the contract's defaults.
             let fixed = Fixed { input: request, output: [0; MAX_RESPONSE_LEN], written: 0 };
-            let status = match driver::accept(fixed, &config, &mut head) {
+            let status = match blocking::accept(fixed, &config, &options, &mut head) {
                 Ok(upgraded) => {
                     // Reads of 7 bytes: the head's last read brought part of the frame.
                     assert!(b"\x81\x80abcd".starts_with(upgraded.leftover));
                     101
                 }
-                Err(driver::Error::Rejected { rejection, .. }) => rejection.status(),
+                Err(blocking::Error::Rejected { status, .. }) => status,
+                Err(_) => 0,
+            };
+            statuses.push(status);
+            // The driver, and the application refusing with its own fields.
+            let fixed = Fixed { input: request, output: [0; MAX_RESPONSE_LEN], written: 0 };
+            let status = match blocking::read_request(fixed, &config, &options, &mut head) {
+                Ok(pending) => {
+                    let refusal = Refusal::new(401).and_then(|r| r.with_field("WWW-Authenticate", "Basic")).unwrap();
+                    let response = pending.request().reject(&refusal);
+                    match pending.respond(response) {
+                        Err(blocking::Error::Rejected { status, .. }) => status,
+                        _ => 0,
+                    }
+                }
+                Err(blocking::Error::Rejected { status, .. }) => status,
                 Err(_) => 0,
             };
             statuses.push(status);
         }
     });
-    assert_eq!(statuses, [101, 101, 400, 400, 505, 505, 405, 405, 400, 400, 426, 426, 400, 400, 400, 400]);
+    let expected = [
+        [101, 101, 401],
+        [400, 400, 400],
+        [505, 505, 505],
+        [405, 405, 405],
+        [400, 400, 400],
+        [426, 426, 426],
+        [400, 400, 400],
+        [400, 400, 400],
+    ];
+    assert_eq!(statuses, expected.concat());
     assert_eq!(count, 0, "the handshakes allocated {count} times");
 }
 

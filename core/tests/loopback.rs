@@ -25,20 +25,27 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use server::Settings;
 use tungstenite::Message;
-use ws_handshake::{Config, Rule, accept_key};
+use ws_handshake::blocking::Options;
+use ws_handshake::{Rule, ValidConfig, accept_key};
 
 /// How long one read or write on a test socket may block.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// The most bytes a test reads from one connection.
 const MAX_RECEIVED: usize = 1 << 20;
 
+/// The echo server's defaults: every path, the contract's configuration.
+fn defaults() -> Settings {
+    Settings { config: ValidConfig::default(), options: Options::default(), paths: &[] }
+}
+
 /// Starts the echo server on an ephemeral loopback port and returns it.
-fn start(config: Config<'static>) -> SocketAddr {
+fn start(settings: Settings) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local address");
-    let config: &'static Config<'static> = Box::leak(Box::new(config));
-    thread::spawn(move || server::serve(listener, config, 64));
+    let settings: &'static Settings = Box::leak(Box::new(settings));
+    thread::spawn(move || server::serve(listener, settings, 64));
     addr
 }
 
@@ -143,7 +150,7 @@ fn exchange(addr: SocketAddr, bytes: &[u8], end_of_stream: bool) -> Response {
         stream.shutdown(Shutdown::Write).expect("half-close");
     }
     let response = read_response(&mut stream);
-    let linger = Config::default().linger_time;
+    let linger = Options::default().limits.linger_time;
     assert!(sent.elapsed() < linger / 2, "end-of-stream {:?} after the request", sent.elapsed());
     response
 }
@@ -185,8 +192,24 @@ fn assert_rejected(
 }
 
 #[test]
+fn paths_not_served_get_404() {
+    let addr = start(Settings { paths: &["/chat"], ..defaults() });
+    let response = exchange(addr, &request("GET /other HTTP/1.1", &[], &[]), false);
+    assert_eq!(response.status_line, "HTTP/1.1 404 Not Found", "{response:?}");
+    assert_eq!(response.field("Connection"), Some("close"), "{response:?}");
+    assert_eq!(response.field("Content-Length"), Some("0"), "{response:?}");
+    assert!(response.body.is_empty(), "{response:?}");
+
+    let (mut socket, response) =
+        tungstenite::client::client(format!("ws://{addr}/chat?x=1"), connect(addr)).expect("/chat is served");
+    assert_eq!(response.status(), 101);
+    socket.send(Message::text("still echoed")).expect("send");
+    assert_eq!(socket.read().expect("the echo"), Message::text("still echoed"));
+}
+
+#[test]
 fn tungstenite_client_echoes() {
-    let addr = start(Config::default());
+    let addr = start(defaults());
     let (mut socket, response) =
         tungstenite::client::client(format!("ws://{addr}/chat"), connect(addr)).expect("the handshake succeeds");
     assert_eq!(response.status(), 101);
@@ -212,7 +235,7 @@ fn tungstenite_client_echoes() {
 
 #[test]
 fn frame_in_same_segment_as_head_is_echoed() {
-    let addr = start(Config::default());
+    let addr = start(defaults());
     let mut stream = connect(addr);
     stream.set_nodelay(true).expect("nodelay");
     let payload = b"sent with the head";
@@ -238,7 +261,7 @@ fn frame_in_same_segment_as_head_is_echoed() {
 
 #[test]
 fn plain_http_get_gets_400() {
-    let addr = start(Config::default());
+    let addr = start(defaults());
     let url = format!("http://{addr}/chat");
     let agent = |status_as_error| {
         ureq::Agent::config_builder()
@@ -267,7 +290,7 @@ fn plain_http_get_gets_400() {
 #[test]
 fn header_flood_gets_complete_431_and_clean_eof() {
     const FLOOD: usize = 2 << 20;
-    let addr = start(Config::default());
+    let addr = start(defaults());
     let mut flood = b"GET /chat HTTP/1.1\r\nHost: example.com\r\nX-Flood: ".to_vec();
     flood.resize(flood.len() + FLOOD, b'a');
     flood.extend_from_slice(b"\r\n\r\n");
@@ -295,7 +318,9 @@ fn header_flood_gets_complete_431_and_clean_eof() {
 
 #[test]
 fn stalled_client_gets_408() {
-    let addr = start(Config { handshake_timeout: Duration::from_secs(1), ..Config::default() });
+    let mut settings = defaults();
+    settings.options.limits.handshake_timeout = Duration::from_secs(1);
+    let addr = start(settings);
     let mut stream = connect(addr);
     let started = Instant::now();
     stream.write_all(b"GET /chat HTTP/1.1\r\nHost: exa").expect("half a head");
@@ -404,7 +429,7 @@ fn cases() -> Vec<Case> {
 
 #[test]
 fn rejections_are_framed_and_end_in_fin() {
-    let addr = start(Config::default());
+    let addr = start(defaults());
     for case in cases() {
         let response = exchange(addr, &case.bytes, case.end_of_stream);
         assert_rejected(

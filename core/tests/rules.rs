@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::{KEY, get, request as head};
-use ws_handshake::{Config, Handshake, MAX_RESPONSE_LEN, OriginPolicy, Outcome, accept_key};
+use common::{KEY, feed, get, request as head, response_bytes};
+use ws_handshake::{Config, Handshake, OriginPolicy, Progress, ValidConfig, accept_key};
 
 /// What a row expects.
 enum Expect {
@@ -298,9 +298,8 @@ fn rows() -> Vec<Row> {
 #[test]
 fn every_row_answers_as_the_contract_says() {
     for row in rows() {
-        let whole = run(&row, &[row.bytes.len()]);
-        let ones = vec![1; row.bytes.len()];
-        assert_eq!(whole, run(&row, &ones), "{}: byte by byte differs", row.name);
+        let whole = run(&row, row.bytes.len());
+        assert_eq!(whole, run(&row, 1), "{}: byte by byte differs", row.name);
         check(&row, &whole);
     }
 }
@@ -322,39 +321,32 @@ fn every_rule_has_a_row() {
     }
 }
 
-/// Feeds `row.bytes` in chunks of the given sizes (end of stream with the
-/// last) and returns the response written for the outcome and the leftover
-/// length.
-fn run(row: &Row, chunks: &[usize]) -> (Vec<u8>, usize) {
-    let mut handshake = Handshake::new(&row.config).expect("valid config");
-    let chunks = if chunks.is_empty() { &[0][..] } else { chunks };
-    let mut fed = 0;
-    for (i, &size) in chunks.iter().enumerate() {
-        fed += size;
-        let last = i + 1 == chunks.len();
-        let mut response = [0; MAX_RESPONSE_LEN];
-        match handshake.feed(&row.bytes[..fed], last && row.end_of_stream) {
-            Outcome::NeedMore if last => panic!("{}: still NeedMore after every byte", row.name),
-            Outcome::NeedMore => {}
-            Outcome::Accept(accepted) => {
-                if let Accept { path, protocol } = row.expect {
-                    assert_eq!(accepted.path(), path, "{}", row.name);
-                    assert_eq!(accepted.protocol(), protocol, "{}", row.name);
-                }
-                let len = accepted.write_response(&mut response).expect("fits");
-                return (response[..len].to_vec(), fed - accepted.head_len());
+/// Feeds `row.bytes` in reads of `chunk` bytes (then the end of the stream
+/// if the row ends it) and returns the response written for the outcome and
+/// the leftover length.
+fn run(row: &Row, chunk: usize) -> (Vec<u8>, usize) {
+    let config = row.config.validate().expect("valid config");
+    let mut buf = vec![0; config.max_head_len.max(row.bytes.len())];
+    let progress = feed(&config, &mut buf, &row.bytes, chunk, row.end_of_stream);
+    let response = response_bytes(&progress);
+    match progress {
+        Progress::NeedMore(_) => panic!("{}: still NeedMore after every byte", row.name),
+        Progress::Request(request) => {
+            if let Accept { path, protocol } = row.expect {
+                let query = request.query().map(|query| format!("?{query}")).unwrap_or_default();
+                assert_eq!(format!("{}{query}", request.path()), path, "{}", row.name);
+                assert_eq!(request.selected_protocol(), protocol, "{}", row.name);
             }
-            Outcome::Reject(rejection) => {
-                if let Reject { rule, .. } = row.expect {
-                    assert_eq!(rejection.rule().number(), rule, "{}", row.name);
-                }
-                assert_eq!(rejection.head_method(), row.bytes.starts_with(b"HEAD "), "{}", row.name);
-                let len = rejection.write_response(&mut response).expect("fits");
-                return (response[..len].to_vec(), 0);
+            (response, request.leftover().len())
+        }
+        Progress::Reject(rejection) => {
+            if let Reject { rule, .. } = row.expect {
+                assert_eq!(rejection.rule().number(), rule, "{}", row.name);
             }
+            assert_eq!(rejection.head_method(), row.bytes.starts_with(b"HEAD "), "{}", row.name);
+            (response, 0)
         }
     }
-    unreachable!()
 }
 
 /// Checks the response against the row's literal expectation.
@@ -401,17 +393,16 @@ fn rfc_6455_example_key() {
 
 #[test]
 fn timeout_is_408() {
-    let config = Config::default();
+    let config = ValidConfig::default();
     for (bytes, head_request) in
         [(&b"GET /chat HTTP/1.1\r\nHo"[..], false), (b"HEAD / HTTP/1.1\r\n", true), (b"", false)]
     {
-        let mut handshake = Handshake::new(&config).unwrap();
-        assert_eq!(handshake.feed(bytes, false), Outcome::NeedMore);
+        let mut buf = [0; 8192];
+        let Progress::NeedMore(handshake) = feed(&config, &mut buf, bytes, 100, false) else { panic!("decided") };
         let rejection = handshake.timed_out();
         assert_eq!(rejection.rule().number(), "15");
-        let mut response = [0; MAX_RESPONSE_LEN];
-        let len = rejection.write_response(&mut response).unwrap();
-        let text = std::str::from_utf8(&response[..len]).unwrap();
+        let response = response_bytes(&Progress::Reject(rejection));
+        let text = std::str::from_utf8(&response).unwrap();
         assert!(text.starts_with("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"), "{text}");
         assert_eq!(text.contains("Content-Length"), !head_request, "{text}");
         assert_eq!(text.ends_with("\r\n\r\n"), head_request, "{text}");
@@ -420,64 +411,72 @@ fn timeout_is_408() {
 
 #[test]
 fn a_byte_that_cannot_start_a_request_is_answered_at_once() {
-    let config = Config::default();
+    let config = ValidConfig::default();
     for first in [0x16u8, 0x00, b' ', b'\n', 0x80] {
-        let mut handshake = Handshake::new(&config).unwrap();
-        assert!(matches!(handshake.feed(&[first], false), Outcome::Reject(_)), "{first:#x}");
+        let mut buf = [0; 8192];
+        assert!(matches!(feed(&config, &mut buf, &[first], 1, false), Progress::Reject(_)), "{first:#x}");
     }
     // An error in a field line is answered no later than the end of the line.
-    let mut handshake = Handshake::new(&config).unwrap();
-    assert!(matches!(handshake.feed(b"GET / HTTP/1.1\r\nX-A: \x01", false), Outcome::Reject(_)));
+    let mut buf = [0; 8192];
+    assert!(matches!(feed(&config, &mut buf, b"GET / HTTP/1.1\r\nX-A: \x01", 100, false), Progress::Reject(_)));
 }
 
 #[test]
 fn leftover_bytes_are_the_clients_first_frames() {
-    let config = Config::default();
+    let config = ValidConfig::default();
     let request = get(&[], &[]);
     let frame = [0x81, 0x82, 1, 2, 3, 4, b'h' ^ 1, b'i' ^ 2];
     let bytes = [&request[..], &frame].concat();
-    let mut handshake = Handshake::new(&config).unwrap();
-    let Outcome::Accept(accepted) = handshake.feed(&bytes, false) else { panic!("not accepted") };
-    assert_eq!(&bytes[accepted.head_len()..], &frame);
+    let mut buf = [0; 8192];
+    let Progress::Request(accepted) = feed(&config, &mut buf, &bytes, bytes.len(), false) else {
+        panic!("not accepted")
+    };
+    assert_eq!(accepted.leftover(), &frame);
+    assert_eq!(accepted.head_len(), request.len());
 }
 
 #[test]
-fn the_response_length_constants_are_exact() {
-    let long = "p".repeat(ws_handshake::MAX_PROTOCOL_LEN);
-    let protocols = [long.as_str()];
-    let config = Config { protocols: &protocols, ..Config::default() };
-    let request = get(&[], &[&format!("Sec-WebSocket-Protocol: {long}")]);
-    let mut handshake = Handshake::new(&config).unwrap();
-    let Outcome::Accept(accepted) = handshake.feed(&request, false) else { panic!("not accepted") };
-    let mut buf = [0; 1024];
-    assert_eq!(accepted.write_response(&mut buf), Ok(ws_handshake::MAX_ACCEPT_LEN));
-    let required = ws_handshake::InsufficientSize { required: ws_handshake::MAX_ACCEPT_LEN };
-    assert_eq!(accepted.write_response(&mut buf[..100]), Err(required));
-
-    let longest_reject = ws_handshake::Rule::ALL
-        .iter()
-        .map(|&rule| ws_handshake::Rejection::new(rule, false).write_response(&mut buf).unwrap())
-        .max();
-    assert_eq!(longest_reject, Some(ws_handshake::MAX_REJECT_LEN));
-    assert_eq!(ws_handshake::MAX_RESPONSE_LEN, ws_handshake::MAX_ACCEPT_LEN.max(ws_handshake::MAX_REJECT_LEN));
-}
-
-#[test]
-fn an_accept_reports_what_was_asked() {
-    let config = Config { protocols: &["chat"], ..Config::default() };
+fn a_request_shows_what_was_asked() {
+    let config = Config { protocols: &["chat"], ..Config::default() }.validate().unwrap();
     let request = head(
         "GET ws://example.com/chat?room=1 HTTP/1.1",
         &[],
-        &["Origin: http://example.com", "Sec-WebSocket-Protocol: x, chat"],
+        &[
+            "Origin: http://example.com",
+            "Sec-WebSocket-Protocol: x, chat",
+            "Cookie: id=7",
+            "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits, , x-foo",
+            "sec-websocket-protocol: y",
+        ],
     );
-    let mut handshake = Handshake::new(&config).unwrap();
-    let Outcome::Accept(accepted) = handshake.feed(&request, false) else { panic!("not accepted") };
-    assert_eq!(accepted.path(), "/chat?room=1");
-    assert_eq!(accepted.host(), b"example.com");
-    assert_eq!(accepted.key(), KEY.as_bytes());
+    let mut buf = [0; 8192];
+    let Progress::Request(accepted) = feed(&config, &mut buf, &request, 7, false) else { panic!("not accepted") };
+    assert_eq!(accepted.method(), "GET");
+    assert_eq!(accepted.target(), "ws://example.com/chat?room=1");
+    assert_eq!(accepted.path(), "/chat");
+    assert_eq!(accepted.query(), Some("room=1"));
+    assert_eq!(accepted.host(), "example.com");
+    assert_eq!(accepted.key(), KEY);
     assert_eq!(accepted.origin(), Some(&b"http://example.com"[..]));
-    assert_eq!(accepted.protocol(), Some("chat"));
+    assert_eq!(accepted.selected_protocol(), Some("chat"));
+    assert_eq!(accepted.protocols().collect::<Vec<_>>(), ["x", "chat", "y"]);
+    let extensions: Vec<&[u8]> = accepted.extensions().collect();
+    assert_eq!(extensions, [&b"permessage-deflate; client_max_window_bits"[..], b"x-foo"]);
+    assert_eq!(accepted.field("cookie"), Some(&b"id=7"[..]));
+    assert_eq!(accepted.field("COOKIE"), Some(&b"id=7"[..]));
+    assert_eq!(accepted.field("X-Absent"), None);
+    let names: Vec<&str> = accepted.fields().map(|(name, _)| name).collect();
+    assert_eq!(names[..2], ["Host", "Upgrade"]);
+    assert_eq!(names.len(), 10);
     assert_eq!(accepted.head_len(), request.len());
+    assert_eq!(accepted.leftover(), b"");
+
+    // The target without a query, and a leading empty line.
+    let request = [&b"\r\n"[..], &get(&[], &[])].concat();
+    let mut buf = [0; 8192];
+    let Progress::Request(accepted) = feed(&config, &mut buf, &request, 1000, false) else { panic!("not accepted") };
+    assert_eq!((accepted.path(), accepted.query()), ("/chat", None));
+    assert_eq!(accepted.fields().next(), Some(("Host", &b"example.com"[..])));
 }
 
 #[test]
@@ -491,7 +490,17 @@ fn errors_say_what_is_wrong() {
         let error = Config { protocols: &protocols, ..Config::default() }.validate().unwrap_err();
         assert_eq!(error.to_string(), message);
     }
-    assert_eq!(ws_handshake::Rule::Version.to_string(), "426 Upgrade Required (rule 11)");
+    assert_eq!(ws_handshake::Rule::UnsupportedVersion.to_string(), "426 Upgrade Required (rule 11)");
     let small = ws_handshake::InsufficientSize { required: 219 };
     assert_eq!(small.to_string(), "the response needs a buffer of 219 bytes");
+    let mut buf = [0; 100];
+    let error = Handshake::new(&ValidConfig::default(), &mut buf).unwrap_err();
+    assert_eq!(error.to_string(), "the head buffer must hold 8192 bytes");
+}
+
+#[test]
+fn every_rules_reason_is_its_statuss_canonical_phrase() {
+    for &rule in ws_handshake::Rule::ALL {
+        assert_eq!(ws_handshake::reason_phrase(rule.status()), Some(rule.reason()), "{rule:?}");
+    }
 }

@@ -3,6 +3,7 @@
 //! replays every corpus file through exactly what the fuzzer runs, on
 //! stable. Each panics when the contract is broken.
 
+use crate::decision::Decision;
 use crate::harness::{self, run};
 use crate::model::End;
 use crate::request::{Field, Request};
@@ -127,6 +128,8 @@ struct Described {
     version: u8,
     edits: Vec<(Edit, u8, u8, Option<Vec<u8>>)>,
     after: Vec<u8>,
+    /// The application's answer, when the request is valid.
+    decision: Decision,
 }
 
 impl Described {
@@ -161,11 +164,17 @@ impl Described {
 }
 
 /// `structured`: a request built from vocabulary choices (see [`Described`]);
-/// the core must agree with the model and its response pass the oracle.
+/// the core must agree with the model and its response pass the oracle,
+/// and a valid request answered with the application's decision (any
+/// status, fields and body, hostile ones included) must give what contract
+/// section 6 says.
 pub fn structured(data: &[u8]) {
     let Ok(described) = Described::arbitrary_take_rest(Unstructured::new(data)) else { return };
     let bytes = described.request().render();
-    if let Err(failure) = harness::check(&config(), &bytes, end(described.end)) {
+    let config = config();
+    let checked = harness::check(&config, &bytes, end(described.end))
+        .and_then(|_| harness::check_decision(&config, &bytes, &described.decision));
+    if let Err(failure) = checked {
         panic!("{failure}\n{described:?}");
     }
 }
@@ -212,15 +221,18 @@ fn schedule(u: &mut Unstructured<'_>, bytes: &[u8]) -> arbitrary::Result<Schedul
 }
 
 /// `driver`: the first two bytes give the length of the client's bytes,
-/// which follow; the rest is a fault schedule. Through the driver, the
-/// response must be fully flushed before the write side is shut down, or
-/// the driver must report an I/O error; never a loop.
+/// which follow; then a fault schedule, then the application's decision.
+/// Through the driver, the response the contract gives to the bytes read,
+/// by the deadline, must be fully flushed before the write side is shut
+/// down, or the driver must report an I/O error the schedule injected;
+/// never a loop.
 pub fn driver(data: &[u8]) {
     let mut u = Unstructured::new(data);
     let Ok(len) = u16::arbitrary(&mut u) else { return };
     let Ok(bytes) = u.bytes(usize::from(len).min(u.len())) else { return };
     let Ok(schedule) = schedule(&mut u, bytes) else { return };
-    if let Err(failure) = harness::drive(&config(), schedule) {
+    let decision = Decision::arbitrary(&mut u).unwrap_or(Decision::Accept);
+    if let Err(failure) = harness::drive(&config(), schedule, &decision) {
         panic!("{failure}");
     }
 }

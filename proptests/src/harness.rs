@@ -1,11 +1,15 @@
 //! Runs the core the way every property, fuzz target and corpus replay does,
 //! and checks what it did against the model and the oracle.
 
-use ws_handshake::{Config, Handshake, MAX_RESPONSE_LEN, Outcome, driver};
+use std::cell::RefCell;
 
+use ws_handshake::blocking::{self, Step};
+use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Refusal, ValidConfig};
+
+use crate::decision::{self, Answer, Decision};
 use crate::model::{self, End, Expected};
 use crate::oracle::{self, Verdict};
-use crate::transport::{FaultyTransport, MAX_CALLS, Schedule};
+use crate::transport::{self, Call, FaultyTransport, MAX_CALLS, Schedule};
 
 /// What the core did with some bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,43 +29,85 @@ impl Run {
     }
 }
 
-/// Feeds `bytes` to a fresh handshake, cut at `cuts` (ascending positions,
-/// anything out of range ignored), ended as `end` says, and writes the
-/// response of the outcome.
-pub fn run(config: &Config<'_>, bytes: &[u8], cuts: &[usize], end: End) -> Run {
-    let mut handshake = Handshake::new(config).expect("a valid configuration");
-    let mut buf = [0; MAX_RESPONSE_LEN];
-    let stops = cuts.iter().copied().filter(|&cut| cut < bytes.len()).chain([bytes.len()]);
-    let mut outcome = Outcome::NeedMore;
-    for stop in stops {
-        outcome = handshake.feed(&bytes[..stop], stop == bytes.len() && end == End::Eof);
-        if outcome != Outcome::NeedMore {
-            break;
+thread_local! {
+    /// The head buffer of every run on this thread, grown once.
+    static HEAD: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Feeds `bytes` to a fresh handshake, read by read, the reads cut at `cuts`
+/// (ascending positions, anything out of range ignored), ended as `end`
+/// says, and gives `decided` the last progress (`NeedMore` only when the
+/// stream stays open) and the handshake's answer when the deadline passed.
+pub fn feed<R>(
+    config: &ValidConfig<'_>,
+    bytes: &[u8],
+    cuts: &[usize],
+    end: End,
+    decided: impl FnOnce(Progress<'_>) -> R,
+) -> R {
+    HEAD.with_borrow_mut(|buf| {
+        if buf.len() < config.max_head_len {
+            buf.resize(config.max_head_len, 0);
+        }
+        let mut handshake = Handshake::new(config, buf).expect("a buffer of max_head_len");
+        let stops = cuts.iter().copied().filter(|&cut| cut < bytes.len()).chain([bytes.len()]);
+        let mut from = 0;
+        for stop in stops {
+            let unfilled = handshake.unfilled();
+            // The handshake decides once `max_head_len` bytes are in, so
+            // what does not fit is never needed.
+            let n = bytes[from..stop].len().min(unfilled.len());
+            if n == 0 {
+                continue;
+            }
+            unfilled[..n].copy_from_slice(&bytes[from..from + n]);
+            from = stop;
+            handshake = match handshake.filled(n) {
+                Progress::NeedMore(more) => more,
+                progress => return decided(progress),
+            };
+        }
+        match end {
+            End::Open => decided(Progress::NeedMore(handshake)),
+            End::Eof => decided(handshake.filled(0)),
+            End::Deadline => decided(Progress::Reject(handshake.timed_out())),
+        }
+    })
+}
+
+/// Feeds `bytes` as [`feed`] does and writes the response the contract's
+/// defaults give.
+pub fn run(config: &ValidConfig<'_>, bytes: &[u8], cuts: &[usize], end: End) -> Run {
+    feed(config, bytes, cuts, end, |progress| {
+        let mut buf = [0; MAX_RESPONSE_LEN];
+        let len =
+            progress.response().map_or(0, |response| response.write(&mut buf).expect("MAX_RESPONSE_LEN suffices"));
+        Run { outcome: outcome(&progress), buf, len }
+    })
+}
+
+/// A progress in the model's terms, the application taking the defaults.
+pub fn outcome(progress: &Progress<'_>) -> Expected {
+    match progress {
+        Progress::NeedMore(_) => Expected::NeedMore,
+        Progress::Request(request) => {
+            let query = request.query().map(|query| format!("?{query}")).unwrap_or_default();
+            Expected::Accept {
+                head_len: request.head_len(),
+                path: format!("{}{query}", request.path()),
+                protocol: request.selected_protocol().map(str::to_owned),
+            }
+        }
+        Progress::Reject(rejection) => {
+            Expected::Reject { rule: rejection.rule().number(), head_method: rejection.head_method() }
         }
     }
-    let rejection = match outcome {
-        Outcome::Accept(accepted) => {
-            let len = accepted.write_response(&mut buf).expect("MAX_RESPONSE_LEN suffices");
-            let outcome = Expected::Accept {
-                head_len: accepted.head_len(),
-                path: accepted.path().to_owned(),
-                protocol: accepted.protocol().map(str::to_owned),
-            };
-            return Run { outcome, buf, len };
-        }
-        Outcome::NeedMore if end == End::Deadline => handshake.timed_out(),
-        Outcome::NeedMore => return Run { outcome: Expected::NeedMore, buf, len: 0 },
-        Outcome::Reject(rejection) => rejection,
-    };
-    let len = rejection.write_response(&mut buf).expect("MAX_RESPONSE_LEN suffices");
-    let outcome = Expected::Reject { rule: rejection.rule().number(), head_method: rejection.head_method() };
-    Run { outcome, buf, len }
 }
 
 /// Runs the core over `bytes` at once and checks it against the contract:
 /// the model must expect the same outcome, and the oracle must find the
 /// response well-formed, with the rule's status, or a correct 101.
-pub fn check(config: &Config<'_>, bytes: &[u8], end: End) -> Result<Run, String> {
+pub fn check(config: &ValidConfig<'_>, bytes: &[u8], end: End) -> Result<Run, String> {
     let run = run(config, bytes, &[], end);
     let expected = model::expect(config, bytes, end);
     if run.outcome != expected {
@@ -90,35 +136,136 @@ pub fn judge(request: &[u8], run: &Run) -> Result<(), String> {
     }
 }
 
-/// Runs the driver over the reads of `schedule`, with its faults, and checks that
-/// it kept contract section 5: a correct 101 fully flushed and the stream
-/// left open, or a complete error response flushed before the write side
-/// was shut down and nothing after, or an I/O error; never a loop.
-pub fn drive(config: &Config<'_>, schedule: Schedule) -> Result<(), String> {
+/// What contract section 6 gives to `decision` for `request`, a valid
+/// request whose configuration selects `selected`: by the oracle's reading
+/// of the offered subprotocols, not the core's.
+fn answer(request: &[u8], selected: Option<&str>, decision: &Decision) -> Answer {
+    let offered = oracle::offered_protocols(request);
+    let offered: Vec<&str> = offered.iter().map(String::as_str).collect();
+    decision::expect(decision, &offered, selected)
+}
+
+/// Whether `sent`, with the driver's or the core's `outcome`, is `answer`.
+fn matches_answer(request: &[u8], answer: &Answer, sent: Result<&[u8], String>) -> Result<(), String> {
+    match (answer, sent) {
+        (Answer::Error(name), Err(error)) if error.starts_with(name) => Ok(()),
+        (Answer::Refusal(bytes), Ok(sent)) if bytes == sent => Ok(()),
+        (Answer::Switch(protocol), Ok(sent)) => match oracle::judge(request, sent) {
+            Ok(Verdict::Switched { protocol: selected }) if selected == *protocol => Ok(()),
+            verdict => Err(format!("expected a 101 with {protocol:?}, oracle {verdict:?}")),
+        },
+        (answer, sent) => {
+            Err(format!("expected {answer:?}, got {:?}", sent.map(|sent| String::from_utf8_lossy(sent).into_owned())))
+        }
+    }
+}
+
+/// Feeds `bytes` at once and, when they are a valid request, answers with
+/// `decision`: the core's response or error must be what contract section 6
+/// gives, and a 101 must pass the oracle.
+pub fn check_decision(config: &ValidConfig<'_>, bytes: &[u8], decision: &Decision) -> Result<(), String> {
+    let Expected::Accept { protocol, .. } = model::expect(config, bytes, End::Open) else { return Ok(()) };
+    let answer = answer(bytes, protocol.as_deref(), decision);
+    feed(config, bytes, &[], End::Open, |progress| {
+        let Progress::Request(request) = progress else {
+            return Err(format!("the model accepts, the core: {progress:?}"));
+        };
+        let mut refusal = None;
+        let mut buf = [0; MAX_RESPONSE_LEN];
+        let got = decision::apply(&request, decision, &mut refusal)
+            .map(|response| response.write(&mut buf).expect("MAX_RESPONSE_LEN suffices"))
+            .map(|len| &buf[..len])
+            .map_err(|error| format!("{error:?}"));
+        matches_answer(bytes, &answer, got).map_err(|failure| format!("{decision:?}: {failure}"))
+    })
+}
+
+/// The transport call an I/O step makes.
+fn call_of(step: Step) -> Call {
+    match step {
+        Step::ReadHead | Step::Linger => Call::Read,
+        Step::Write => Call::Write,
+        Step::Flush => Call::Flush,
+        Step::Shutdown => Call::Shutdown,
+        Step::SetReadTimeout => Call::SetReadTimeout,
+    }
+}
+
+/// Runs the driver over the reads of `schedule`, with its faults, the
+/// application answering a valid request with `decision`, and checks that
+/// it kept contract section 5: the response the contract gives to the bytes
+/// read before it, by the deadline, fully flushed, then the stream left open
+/// after a 101 or shut down after anything else, with nothing written after
+/// the shutdown; or an I/O error that the transport injected, at the step
+/// the driver names; never a loop.
+pub fn drive(config: &ValidConfig<'_>, schedule: Schedule, decision: &Decision) -> Result<(), String> {
     let mut stream = FaultyTransport::new(schedule);
+    let options = transport::options();
     let mut buf = vec![0; config.max_head_len];
-    let result = driver::accept(&mut stream, config, &mut buf).map(|upgraded| upgraded.request.head_len());
+    let mut refusal: Option<Refusal<'_>> = None;
+    let result = blocking::read_request(&mut stream, config, &options, &mut buf).and_then(|pending| {
+        let request = *pending.request();
+        match decision::apply(&request, decision, &mut refusal) {
+            Ok(response) => pending.respond(response).map(|upgraded| upgraded.request.head_len()),
+            // An answer the application may not give: it gives the default.
+            Err(_) => pending.respond(request.accept()).map(|upgraded| upgraded.request.head_len()),
+        }
+    });
     if stream.calls > MAX_CALLS {
         return Err("the driver loops without progress".into());
     }
     if stream.wrote_after_shutdown {
         return Err("a write after the shutdown".into());
     }
+    let deadline = options.limits.handshake_timeout;
+    if stream.time_of_first_write.is_some_and(|at| at > deadline) {
+        return Err(format!("answered at {:?}, after the deadline", stream.time_of_first_write));
+    }
     // The response answers the bytes read before it, not all the client
     // would have sent (a deadline may cut `HEAD ` short).
     let answered = &stream.received[..stream.read_before_writing.unwrap_or_default()];
-    let (request, sent) = match result {
-        Ok(head_len) if stream.at_shutdown.is_none() => (&stream.received[..head_len], &stream.delivered[..]),
+    let (request, sent) = match &result {
+        Ok(head_len) if stream.at_shutdown.is_none() => (&stream.received[..*head_len], &stream.delivered[..]),
         Ok(_) => return Err("an accepted stream was shut down".into()),
-        Err(driver::Error::Rejected { .. }) => match &stream.at_shutdown {
+        Err(blocking::Error::Rejected { .. }) => match &stream.at_shutdown {
             Some(sent) if *sent == stream.delivered => (answered, &sent[..]),
             at_shutdown => return Err(format!("shut down with {at_shutdown:?}, delivered {:?}", stream.delivered)),
         },
-        Err(driver::Error::Io { .. }) => return Ok(()),
+        Err(blocking::Error::Io { step, source, .. }) => {
+            let fault = (call_of(*step), source.kind());
+            return match stream.injected.contains(&fault) {
+                true => Ok(()),
+                false => Err(format!("{step:?} failed with {source}, which was not injected: {:?}", stream.injected)),
+            };
+        }
         Err(other) => return Err(format!("{other:?}")),
     };
-    match (oracle::judge(request, sent), result.is_ok()) {
-        (Ok(Verdict::Switched { .. }), true) | (Ok(Verdict::Refused { .. }), false) => Ok(()),
-        (verdict, _) => Err(format!("{verdict:?} for {:?}", String::from_utf8_lossy(sent))),
+    let end = match stream.time_of_first_write {
+        _ if stream.eof_before_writing => End::Eof,
+        Some(at) if at >= deadline => End::Deadline,
+        _ => End::Open,
+    };
+    let shown = || String::from_utf8_lossy(sent).into_owned();
+    match model::expect(config, answered, end) {
+        // A broken rule: its status, and the stream closed.
+        Expected::Reject { rule, .. } => match oracle::judge(request, sent) {
+            Ok(Verdict::Refused { status }) if oracle::contract_status(rule) == Some(status) && result.is_err() => {
+                Ok(())
+            }
+            verdict => Err(format!("rule {rule} expected at {end:?}, {verdict:?} for {:?}", shown())),
+        },
+        // A valid request: the application's answer, or the default when it
+        // gave one it may not.
+        Expected::Accept { protocol, .. } => {
+            let answer = match answer(request, protocol.as_deref(), decision) {
+                Answer::Error(_) => Answer::Switch(protocol),
+                answer => answer,
+            };
+            match (&answer, &result) {
+                (Answer::Switch(_), Ok(_)) | (Answer::Refusal(_), Err(_)) => matches_answer(request, &answer, Ok(sent)),
+                _ => Err(format!("{decision:?}: expected {answer:?}, the driver returned {result:?}")),
+            }
+        }
+        Expected::NeedMore => Err(format!("a response before the head was decided: {end:?}, {:?}", shown())),
     }
 }

@@ -1,4 +1,4 @@
-//! What proves `ws-handshake` keeps `HANDSHAKE-CONTRACT.md`: proptest
+//! What proves `ws-handshake` keeps its contract (`docs/CONTRACT.md`): proptest
 //! strategies that generate requests, an oracle that judges a response, a
 //! model that states the contract slowly and plainly, and an in-memory
 //! transport that injects faults into the driver.
@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod decision;
 pub mod fuzz;
 pub mod harness;
 pub mod model;

@@ -343,6 +343,17 @@ fn judge_peer_refusal(request: &[u8], head: &Head<'_>, body: &[u8]) -> Result<()
     }
 }
 
+/// The subprotocols the request's `Sec-WebSocket-Protocol` fields offer,
+/// in order, empty elements left out.
+pub fn offered_protocols(request: &[u8]) -> Vec<String> {
+    request_values(request, "sec-websocket-protocol")
+        .flat_map(|v| v.split(|&b| b == b','))
+        .map(trim)
+        .filter(|element| !element.is_empty())
+        .map(|element| String::from_utf8_lossy(element).into_owned())
+        .collect()
+}
+
 /// Whether the request's `Sec-WebSocket-Protocol` fields offer `protocol`.
 fn offered(request: &[u8], protocol: &str) -> bool {
     request_values(request, "sec-websocket-protocol")
@@ -398,7 +409,7 @@ fn lossy(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ws_handshake::{Config, Handshake, MAX_RESPONSE_LEN, Outcome};
+    use ws_handshake::{Config, ValidConfig};
 
     /// The handshake of RFC 6455 section 1.3, offering two subprotocols.
     const REQUEST: &[u8] = b"GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\n\
@@ -515,14 +526,10 @@ mod tests {
     }
 
     /// The core's response to `request`, fed at once and followed by the end of stream.
-    fn core_response(config: &Config<'_>, request: &[u8]) -> Vec<u8> {
-        let mut buf = [0; MAX_RESPONSE_LEN];
-        let len = match Handshake::new(config).expect("valid config").feed(request, true) {
-            Outcome::Accept(accepted) => accepted.write_response(&mut buf),
-            Outcome::Reject(rejection) => rejection.write_response(&mut buf),
-            Outcome::NeedMore => panic!("NeedMore at end of stream"),
-        };
-        buf[..len.expect("MAX_RESPONSE_LEN suffices")].to_vec()
+    fn core_response(config: &ValidConfig<'_>, request: &[u8]) -> Vec<u8> {
+        let run = crate::harness::run(config, request, &[], crate::model::End::Eof);
+        assert_ne!(run.outcome, crate::model::Expected::NeedMore, "NeedMore at end of stream");
+        run.response().to_vec()
     }
 
     /// Real core responses, the thing being judged.
@@ -547,7 +554,8 @@ mod tests {
             format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(9000)).into(),
         ];
         let protocols = ["chat"];
-        for config in [Config::default(), Config { protocols: &protocols, ..Config::default() }] {
+        let configs = [Config::default(), Config { protocols: &protocols, ..Config::default() }];
+        for config in configs.map(|config| config.validate().expect("valid config")) {
             let verdicts: Vec<Verdict> = requests
                 .iter()
                 .map(|request| {
@@ -562,10 +570,8 @@ mod tests {
                 [101, 101, 403, 426, 405, 405, 400, 400, 400, 505, 400, 400, 400, 431]
             );
             assert_eq!(verdicts[1], Verdict::Switched { protocol: config.protocols.first().map(|p| p.to_string()) });
-            let mut buf = [0; MAX_RESPONSE_LEN];
-            let len = Handshake::new(&config).expect("valid config").timed_out().write_response(&mut buf);
-            let len = len.expect("MAX_RESPONSE_LEN suffices");
-            assert_eq!(judge(b"GET / HTTP/1.1\r\n", &buf[..len]), Ok(Verdict::Refused { status: 408 }));
+            let run = crate::harness::run(&config, b"GET / HTTP/1.1\r\n", &[], crate::model::End::Deadline);
+            assert_eq!(judge(b"GET / HTTP/1.1\r\n", run.response()), Ok(Verdict::Refused { status: 408 }));
         }
     }
 }

@@ -7,7 +7,7 @@
 use base64::Engine as _;
 use proptest::prelude::*;
 use proptest::sample::select;
-use ws_handshake::Config;
+use ws_handshake::{Config, ValidConfig};
 
 use crate::model::End;
 use crate::mutation::{Mutation, any_mutation};
@@ -18,8 +18,8 @@ pub const SPOKEN: &[&str] = &["chat", "superchat"];
 
 /// The configuration the properties run under: the contract's defaults,
 /// plus [`SPOKEN`].
-pub fn config() -> Config<'static> {
-    Config { protocols: SPOKEN, ..Config::default() }
+pub fn config() -> ValidConfig<'static> {
+    Config { protocols: SPOKEN, ..Config::default() }.validate().expect("a valid configuration")
 }
 
 /// `text` with the case of each ASCII letter flipped where `flips` says.

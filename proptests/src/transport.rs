@@ -1,15 +1,55 @@
 //! A deterministic in-memory transport for the driver: reads follow a
 //! script, writes and flushes fail or come up short when a schedule says so,
-//! and a virtual clock jumps by the read timeout whenever a read times out.
-//! It records what reached the peer and when the write side was shut down.
+//! and a virtual clock ([`clock`]) jumps by the read timeout whenever a read
+//! times out. It records what reached the peer, when the write side was shut
+//! down, and every fault it injected, so that a test can tell an I/O error
+//! the driver had to report from one it made up.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::io::{self, ErrorKind};
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use ws_handshake::driver::Transport;
+use ws_handshake::blocking::{Options, Transport};
+
+thread_local! {
+    /// When this thread's virtual clock started, and how far it has run.
+    static CLOCK: (Instant, Cell<Duration>) = (Instant::now(), Cell::new(Duration::ZERO));
+}
+
+/// This thread's virtual clock: it moves only when a [`FaultyTransport`]
+/// read times out. Give it to the driver as [`Options::clock`].
+pub fn clock() -> Instant {
+    CLOCK.with(|(start, elapsed)| *start + elapsed.get())
+}
+
+/// How far this thread's virtual clock has run since the last
+/// [`FaultyTransport::new`].
+pub fn elapsed() -> Duration {
+    CLOCK.with(|(_, elapsed)| elapsed.get())
+}
+
+/// The driver's options under the virtual clock.
+pub fn options() -> Options {
+    Options { clock, ..Options::default() }
+}
+
+/// The calls a fault can be injected into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Call {
+    /// `read`.
+    Read,
+    /// `write`.
+    Write,
+    /// `flush`.
+    Flush,
+    /// `shutdown_write`.
+    Shutdown,
+    /// `set_read_timeout`.
+    SetReadTimeout,
+}
 
 /// What one `read` call does.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,6 +59,7 @@ pub enum Read {
     /// Returns `Ok(0)`: the client closed its side.
     Eof,
     /// The read timeout expires: the clock jumps by it, then `WouldBlock`.
+    /// Not a fault: it is how a blocking stream waits.
     Timeout,
     /// `WouldBlock` at once, as from a non-blocking stream; no time passes.
     WouldBlock,
@@ -80,11 +121,16 @@ pub struct FaultyTransport {
     /// How many bytes the reads had handed out when the first write came:
     /// what the response answers.
     pub read_before_writing: Option<usize>,
-    /// How long the virtual clock has run.
-    pub elapsed: Duration,
+    /// How far the virtual clock had run when the first write came.
+    pub time_of_first_write: Option<Duration>,
+    /// Whether a read had returned the end of the stream before the first
+    /// write.
+    pub eof_before_writing: bool,
+    /// Every fault injected, by call and error kind (a write of zero bytes
+    /// as `WriteZero`).
+    pub injected: Vec<(Call, ErrorKind)>,
     /// How many calls the driver made.
     pub calls: usize,
-    start: Instant,
 }
 
 impl FaultyTransport {
@@ -104,10 +150,23 @@ impl FaultyTransport {
             largest_read: 0,
             received: Vec::new(),
             read_before_writing: None,
-            elapsed: Duration::ZERO,
+            time_of_first_write: None,
+            eof_before_writing: false,
+            injected: Vec::new(),
             calls: 0,
-            start: Instant::now(),
         }
+        .with_clock_reset()
+    }
+
+    fn with_clock_reset(self) -> Self {
+        CLOCK.with(|(_, elapsed)| elapsed.set(Duration::ZERO));
+        self
+    }
+
+    /// Records an injected fault and returns it as an error.
+    fn inject(&mut self, call: Call, kind: ErrorKind) -> io::Error {
+        self.injected.push((call, kind));
+        kind.into()
     }
 
     /// A transport whose reads hand out `chunks` and then end the stream.
@@ -135,7 +194,10 @@ impl Transport for FaultyTransport {
         self.call()?;
         self.largest_read = self.largest_read.max(buf.len());
         match self.reads.pop_front() {
-            None | Some(Read::Eof) => Ok(0),
+            None | Some(Read::Eof) => {
+                self.eof_before_writing |= self.read_before_writing.is_none();
+                Ok(0)
+            }
             Some(Read::Data(mut data)) => {
                 let n = data.len().min(buf.len());
                 buf[..n].copy_from_slice(&data[..n]);
@@ -149,11 +211,11 @@ impl Transport for FaultyTransport {
                 let Some(timeout) = self.read_timeout else {
                     return Err(io::Error::other("a blocking read without a timeout would hang"));
                 };
-                self.elapsed += timeout;
+                CLOCK.with(|(_, elapsed)| elapsed.set(elapsed.get() + timeout));
                 Err(ErrorKind::WouldBlock.into())
             }
-            Some(Read::WouldBlock) => Err(ErrorKind::WouldBlock.into()),
-            Some(Read::Fail(kind)) => Err(kind.into()),
+            Some(Read::WouldBlock) => Err(self.inject(Call::Read, ErrorKind::WouldBlock)),
+            Some(Read::Fail(kind)) => Err(self.inject(Call::Read, kind)),
         }
     }
 
@@ -161,11 +223,15 @@ impl Transport for FaultyTransport {
         self.call()?;
         self.wrote_after_shutdown |= self.at_shutdown.is_some();
         self.read_before_writing.get_or_insert(self.received.len());
+        self.time_of_first_write.get_or_insert(elapsed());
         let n = match self.writes.pop_front() {
             None => buf.len(),
             Some(Op::Short(n)) => n.min(buf.len()),
-            Some(Op::Fail(kind)) => return Err(kind.into()),
+            Some(Op::Fail(kind)) => return Err(self.inject(Call::Write, kind)),
         };
+        if n == 0 && !buf.is_empty() {
+            self.injected.push((Call::Write, ErrorKind::WriteZero));
+        }
         self.written.extend_from_slice(&buf[..n]);
         Ok(n)
     }
@@ -173,7 +239,7 @@ impl Transport for FaultyTransport {
     fn flush(&mut self) -> io::Result<()> {
         self.call()?;
         if let Some(Op::Fail(kind)) = self.flushes.pop_front() {
-            return Err(kind.into());
+            return Err(self.inject(Call::Flush, kind));
         }
         self.delivered.append(&mut self.written);
         Ok(())
@@ -182,16 +248,20 @@ impl Transport for FaultyTransport {
     fn shutdown_write(&mut self) -> io::Result<()> {
         self.call()?;
         if self.shutdown_fails {
-            return Err(ErrorKind::NotConnected.into());
+            return Err(self.inject(Call::Shutdown, ErrorKind::NotConnected));
         }
         self.at_shutdown = Some(self.delivered.clone());
         Ok(())
     }
 
+    fn read_timeout(&self) -> io::Result<Option<Duration>> {
+        Ok(self.read_timeout)
+    }
+
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         self.call()?;
         if let Some(Op::Fail(kind)) = self.timeouts.pop_front() {
-            return Err(kind.into());
+            return Err(self.inject(Call::SetReadTimeout, kind));
         }
         if timeout == Some(Duration::ZERO) {
             // As `TcpStream` does.
@@ -199,10 +269,6 @@ impl Transport for FaultyTransport {
         }
         self.read_timeout = timeout;
         Ok(())
-    }
-
-    fn now(&self) -> Instant {
-        self.start + self.elapsed
     }
 }
 

@@ -1,13 +1,17 @@
-//! The driver over the deterministic in-memory transport that injects short
-//! writes, `Interrupted`, timeouts and errors, with a virtual clock. Whatever
-//! the schedule, the bytes flushed before the write side was shut down are
-//! the whole response, or `accept` returns an I/O error.
+//! The blocking driver over the deterministic in-memory transport that
+//! injects short writes, `Interrupted`, timeouts and errors, with a virtual
+//! clock. Whatever the schedule, the bytes flushed before the write side was
+//! shut down are the whole response, or the driver returns an I/O error.
 
 use std::io::ErrorKind;
+use std::time::Duration;
 
-use ws_handshake::driver::{self, Error, LingerEnd, Step};
-use ws_handshake::{Config, Handshake, MAX_RESPONSE_LEN, Outcome};
-use ws_handshake_proptests::transport::{FaultyTransport, Op, Read, Schedule};
+use ws_handshake::blocking::{self, Error, Options, Step};
+use ws_handshake::delivery::{Limits, LingerEnd};
+use ws_handshake::{Refusal, ValidConfig};
+use ws_handshake_proptests::harness;
+use ws_handshake_proptests::model::End;
+use ws_handshake_proptests::transport::{self, FaultyTransport, Op, Read, Schedule};
 
 const VALID: &[u8] = b"GET /chat HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\n\
 Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
@@ -17,28 +21,30 @@ fn reads(reads: Vec<Read>) -> Schedule {
 }
 
 /// The response the core writes for `request` fed at once with end of stream.
-fn expected_response(config: &Config<'_>, request: &[u8]) -> Vec<u8> {
-    let mut handshake = Handshake::new(config).unwrap();
-    let mut buf = [0; MAX_RESPONSE_LEN];
-    let len = match handshake.feed(request, true) {
-        Outcome::Accept(accepted) => accepted.write_response(&mut buf),
-        Outcome::Reject(rejection) => rejection.write_response(&mut buf),
-        Outcome::NeedMore => unreachable!(),
-    };
-    buf[..len.unwrap()].to_vec()
+fn expected_response(config: &ValidConfig<'_>, request: &[u8]) -> Vec<u8> {
+    harness::run(config, request, &[], End::Eof).response().to_vec()
 }
 
-fn run(config: &Config<'_>, mem: &mut FaultyTransport) -> Result<(Vec<u8>, usize), String> {
+/// `blocking::accept` over `mem` under the virtual clock and `limits`.
+fn accept(
+    config: &ValidConfig<'_>,
+    limits: Limits,
+    mem: &mut FaultyTransport,
+    buf: &mut [u8],
+) -> Result<(Vec<u8>, usize), Error> {
+    let options = Options { limits, ..transport::options() };
+    let upgraded = blocking::accept(mem, config, &options, buf)?;
+    Ok((upgraded.leftover.to_vec(), upgraded.request.head_len()))
+}
+
+fn run(config: &ValidConfig<'_>, mem: &mut FaultyTransport) -> Result<(Vec<u8>, usize), String> {
     let mut buf = vec![0; config.max_head_len];
-    match driver::accept(&mut *mem, config, &mut buf) {
-        Ok(upgraded) => Ok((upgraded.leftover.to_vec(), upgraded.request.head_len())),
-        Err(e) => Err(format!("{e:?}")),
-    }
+    accept(config, Limits::default(), mem, &mut buf).map_err(|e| format!("{e:?}"))
 }
 
 #[test]
 fn accepts_and_hands_over_the_leftover() {
-    let config = Config::default();
+    let config = ValidConfig::default();
     let frame = vec![0x81, 0x80, 1, 2, 3, 4];
     let mut mem = FaultyTransport::reading(&[&VALID[..30], &[&VALID[30..], &frame].concat()]);
     let (leftover, head_len) = run(&config, &mut mem).unwrap();
@@ -51,7 +57,7 @@ fn accepts_and_hands_over_the_leftover() {
 
 #[test]
 fn short_writes_and_interruptions_still_deliver_everything() {
-    let config = Config::default();
+    let config = ValidConfig::default();
     for request in [VALID, b"POST / HTTP/1.1\r\n\r\n"] {
         let mut mem = FaultyTransport::new(Schedule {
             reads: vec![Read::Fail(ErrorKind::Interrupted), Read::Data(request.to_vec()), Read::Eof],
@@ -70,7 +76,7 @@ fn short_writes_and_interruptions_still_deliver_everything() {
 
 #[test]
 fn a_rejection_is_flushed_then_half_closed_then_lingers_until_the_peer_closes() {
-    let config = Config::default();
+    let config = ValidConfig::default();
     let request = b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
     let mut mem =
         FaultyTransport::new(reads(vec![Read::Data(request.to_vec()), Read::Data(vec![b'x'; 10_000]), Read::Eof]));
@@ -82,19 +88,20 @@ fn a_rejection_is_flushed_then_half_closed_then_lingers_until_the_peer_closes() 
 
 #[test]
 fn linger_ends_on_time_and_on_budget() {
-    let config = Config { linger_bytes: 10_000, ..Config::default() };
+    let config = ValidConfig::default();
+    let limits = Limits { linger_bytes: 10_000, ..Limits::default() };
     let mut mem = FaultyTransport::new(reads(vec![
         Read::Data(b"\x16\x03\x01".to_vec()),
         Read::Timeout,
         Read::Timeout,
         Read::Timeout,
     ]));
-    let err = driver::accept(&mut mem, &config, &mut [0; 8192]).unwrap_err();
+    let err = accept(&config, limits, &mut mem, &mut [0; 8192]).unwrap_err();
     assert!(matches!(err, Error::Rejected { linger: LingerEnd::TimeUp, .. }), "{err:?}");
-    assert_eq!(mem.elapsed, config.linger_time, "lingered exactly the linger time");
+    assert_eq!(transport::elapsed(), limits.linger_time, "lingered exactly the linger time");
 
     let mut mem = FaultyTransport::new(reads(vec![Read::Data(b"\x16".to_vec()), Read::Data(vec![0; 1 << 20])]));
-    let err = driver::accept(&mut mem, &config, &mut [0; 8192]).unwrap_err();
+    let err = accept(&config, limits, &mut mem, &mut [0; 8192]).unwrap_err();
     assert!(matches!(err, Error::Rejected { linger: LingerEnd::BudgetSpent, .. }), "{err:?}");
     let Some(Read::Data(rest)) = mem.unread().front() else { panic!() };
     assert_eq!(rest.len(), (1 << 20) - 10_000, "read exactly the budget");
@@ -102,20 +109,79 @@ fn linger_ends_on_time_and_on_budget() {
 
 #[test]
 fn a_stalled_client_gets_408_at_the_deadline() {
-    let config = Config::default();
+    let config = ValidConfig::default();
     let mut mem =
         FaultyTransport::new(reads(vec![Read::Data(b"GET / HTTP/1.1\r\n".to_vec()), Read::Timeout, Read::Eof]));
-    let err = driver::accept(&mut mem, &config, &mut [0; 8192]).unwrap_err();
-    let Error::Rejected { rejection, linger: LingerEnd::PeerClosed } = err else { panic!("{err:?}") };
-    assert_eq!(rejection.status(), 408);
+    let err = accept(&config, Limits::default(), &mut mem, &mut [0; 8192]).unwrap_err();
+    let Error::Rejected { status: 408, rule: Some(rule), linger: LingerEnd::PeerClosed } = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(rule.number(), "15");
     // One read timeout takes the whole deadline; then the peer closes.
-    assert_eq!(mem.elapsed, config.handshake_timeout);
+    assert_eq!(transport::elapsed(), Limits::default().handshake_timeout);
     assert!(mem.at_shutdown.unwrap().starts_with(b"HTTP/1.1 408 Request Timeout\r\n"));
 }
 
 #[test]
+fn a_non_blocking_stream_is_an_error_not_a_busy_loop() {
+    let config = ValidConfig::default();
+    let mut mem = FaultyTransport::new(reads(vec![Read::Data(b"GET /".to_vec()), Read::WouldBlock]));
+    let err = accept(&config, Limits::default(), &mut mem, &mut [0; 8192]).unwrap_err();
+    let Error::Io { step: Step::ReadHead, status: None, source } = err else { panic!("{err:?}") };
+    assert_eq!(source.kind(), ErrorKind::WouldBlock);
+    assert!(mem.calls < 10, "{} calls", mem.calls);
+}
+
+#[test]
+fn the_callers_read_timeout_is_restored() {
+    let config = ValidConfig::default();
+    let caller = Some(Duration::from_secs(42));
+    for request in [VALID, b"POST / HTTP/1.1\r\n\r\n"] {
+        let mut mem = FaultyTransport::reading(&[request]);
+        mem.read_timeout = caller;
+        let _ = run(&config, &mut mem);
+        assert_eq!(mem.read_timeout, caller, "{:?}", String::from_utf8_lossy(request));
+    }
+}
+
+#[test]
+fn the_applications_refusal_is_delivered_and_lingered() {
+    let config = ValidConfig::default();
+    let options = transport::options();
+    let mut mem = FaultyTransport::reading(&[VALID, b"more from the client"]);
+    let mut buf = [0; 8192];
+    let pending = blocking::read_request(&mut mem, &config, &options, &mut buf).unwrap();
+    assert_eq!(pending.request().path(), "/chat");
+    let refusal =
+        Refusal::new(401).unwrap().with_field("WWW-Authenticate", "Basic").unwrap().with_body("who?\n").unwrap();
+    let response = pending.request().reject(&refusal);
+    let err = pending.respond(response).unwrap_err();
+    assert!(matches!(err, Error::Rejected { status: 401, rule: None, linger: LingerEnd::PeerClosed }), "{err:?}");
+    let expected = "HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n\
+                    Content-Length: 5\r\nWWW-Authenticate: Basic\r\n\r\nwho?\n";
+    assert_eq!(String::from_utf8_lossy(mem.at_shutdown.as_deref().unwrap()), expected);
+    assert!(mem.unread().is_empty(), "the linger read what the client sent");
+    assert_eq!(err.to_string(), "refused by the application with 401 (linger: PeerClosed)");
+}
+
+#[test]
+fn the_application_may_choose_an_offered_subprotocol() {
+    let config = ValidConfig::default();
+    let options = transport::options();
+    let request = String::from_utf8_lossy(VALID).replace("\r\n\r\n", "\r\nSec-WebSocket-Protocol: a, b\r\n\r\n");
+    let mut mem = FaultyTransport::reading(&[request.as_bytes()]);
+    let mut buf = [0; 8192];
+    let pending = blocking::read_request(&mut mem, &config, &options, &mut buf).unwrap();
+    assert_eq!(pending.request().accept_with(Some("c")), Err(ws_handshake::DecisionError::ProtocolNotOffered));
+    let response = pending.request().accept_with(Some("b")).unwrap();
+    let upgraded = pending.respond(response).unwrap();
+    assert_eq!(upgraded.protocol, Some("b"));
+    assert!(String::from_utf8_lossy(&mem.delivered).contains("\r\nSec-WebSocket-Protocol: b\r\n"));
+}
+
+#[test]
 fn each_failing_step_is_reported_as_an_error() {
-    let config = Config::default();
+    let config = ValidConfig::default();
     type Fault = fn(&mut Schedule);
     let cases: Vec<(&[u8], Fault, Step)> = vec![
         (VALID, |s| s.writes = vec![Op::Fail(ErrorKind::BrokenPipe)], Step::Write),
@@ -133,7 +199,7 @@ fn each_failing_step_is_reported_as_an_error() {
         let mut schedule = reads(vec![Read::Data(request.to_vec())]);
         fault(&mut schedule);
         let mut mem = FaultyTransport::new(schedule);
-        let err = driver::accept(&mut mem, &config, &mut [0; 8192]).unwrap_err();
+        let err = accept(&config, Limits::default(), &mut mem, &mut [0; 8192]).unwrap_err();
         let Error::Io { step: failed, .. } = err else { panic!("{err:?}") };
         assert_eq!(failed, step, "{request:?}");
         if step != Step::Linger {
@@ -144,28 +210,23 @@ fn each_failing_step_is_reported_as_an_error() {
 
 #[test]
 fn a_buffer_shorter_than_the_head_limit_is_refused_before_reading() {
-    let config = Config::default();
+    let config = ValidConfig::default();
     let mut mem = FaultyTransport::new(reads(vec![Read::Data(VALID.to_vec())]));
-    let err = driver::accept(&mut mem, &config, &mut [0; 100]).unwrap_err();
-    assert!(matches!(err, Error::BufferTooSmall { required: 8192 }), "{err:?}");
-    assert_eq!(mem.calls, 0);
-
-    let config = Config { protocols: &["not a token"], ..Config::default() };
-    let err = driver::accept(&mut mem, &config, &mut [0; 8192]).unwrap_err();
-    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    let err = accept(&config, Limits::default(), &mut mem, &mut [0; 100]).unwrap_err();
+    assert!(matches!(err, Error::BufferTooSmall(ws_handshake::BufferTooSmall { required: 8192 })), "{err:?}");
     assert_eq!(mem.calls, 0);
 }
 
 #[test]
 fn every_split_of_the_head_gives_the_same_response() {
-    let config = Config::default();
+    let config = ValidConfig::default();
     let requests: [&[u8]; 3] = [VALID, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"HEAD / HTTP/1.1\r\n\r\n"];
     for request in requests {
         let expected = expected_response(&config, request);
         for split in 0..=request.len() {
             let (a, b) = request.split_at(split);
             // An empty read would be the end of the stream, so leave it out.
-            let steps = [Read::Data(a.to_vec()), Read::WouldBlock, Read::Data(b.to_vec())];
+            let steps = [Read::Data(a.to_vec()), Read::Fail(ErrorKind::Interrupted), Read::Data(b.to_vec())];
             let steps = steps.into_iter().filter(|r| !matches!(r, Read::Data(d) if d.is_empty())).collect();
             let mut mem = FaultyTransport::new(reads(steps));
             let _ = run(&config, &mut mem);
@@ -177,26 +238,23 @@ fn every_split_of_the_head_gives_the_same_response() {
 #[test]
 fn errors_name_the_step_and_the_status() {
     use std::error::Error as _;
-    let config = Config::default();
+    let config = ValidConfig::default();
+    let options = transport::options();
     let mut schedule = reads(vec![Read::Data(b"\x16".to_vec())]);
     schedule.flushes = vec![Op::Fail(ErrorKind::ConnectionReset)];
-    let err = driver::accept(FaultyTransport::new(schedule), &config, &mut [0; 8192]).unwrap_err();
-    assert_eq!(err.to_string(), "Flush failed while rejecting with 400 Bad Request (rule 1): connection reset");
+    let err = blocking::accept(FaultyTransport::new(schedule), &config, &options, &mut [0; 8192]).unwrap_err();
+    assert_eq!(err.to_string(), "Flush failed while sending 400: connection reset");
     assert_eq!(err.source().map(|source| source.to_string()), Some("connection reset".to_owned()));
 
     let reset = reads(vec![Read::Data(b"GET".to_vec()), Read::Fail(ErrorKind::ConnectionReset)]);
-    let err = driver::accept(FaultyTransport::new(reset), &config, &mut [0; 8192]).unwrap_err();
+    let err = blocking::accept(FaultyTransport::new(reset), &config, &options, &mut [0; 8192]).unwrap_err();
     assert_eq!(err.to_string(), "ReadHead failed: connection reset");
 
-    let err = driver::accept(FaultyTransport::reading(&[b"GET"]), &config, &mut [0; 8192]).unwrap_err();
-    assert_eq!(err.to_string(), "rejected with 400 Bad Request (rule 14) (linger: PeerClosed)");
+    let err = blocking::accept(FaultyTransport::reading(&[b"GET"]), &config, &options, &mut [0; 8192]).unwrap_err();
+    assert_eq!(err.to_string(), "rejected with 400 (rule 14, linger: PeerClosed)");
     assert!(err.source().is_none());
 
-    let bad = Config { protocols: &["a b"], ..Config::default() };
-    let err = driver::accept(FaultyTransport::reading(&[]), &bad, &mut [0; 8192]).unwrap_err();
-    assert_eq!(err.to_string(), "invalid configuration: a configured subprotocol is not a token");
-    assert_eq!(err.source().map(|source| source.to_string()), Some("a configured subprotocol is not a token".into()));
-
-    let err = driver::accept(FaultyTransport::reading(&[]), &config, &mut [0; 10]).unwrap_err();
+    let err = blocking::accept(FaultyTransport::reading(&[]), &config, &options, &mut [0; 10]).unwrap_err();
     assert_eq!(err.to_string(), "the head buffer must hold 8192 bytes");
+    assert_eq!(err.source().map(|source| source.to_string()), Some("the head buffer must hold 8192 bytes".into()));
 }

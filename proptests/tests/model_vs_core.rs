@@ -3,7 +3,8 @@
 //! ended, and on every prefix, fed at once or read by read, with the stream
 //! open, ended or timed out.
 
-use ws_handshake::{Config, Handshake, OriginPolicy, Outcome};
+use ws_handshake::{Config, Handshake, OriginPolicy, Progress, ValidConfig};
+use ws_handshake_proptests::harness;
 use ws_handshake_proptests::model::{self, End, Expected};
 
 const VALID: &str = "GET /chat HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
@@ -237,42 +238,21 @@ fn requests() -> Vec<Vec<u8>> {
     list
 }
 
-fn configs() -> Vec<(&'static str, Config<'static>)> {
-    vec![
+fn configs() -> Vec<(&'static str, ValidConfig<'static>)> {
+    let configs = vec![
         ("default", Config::default()),
         ("small", Config { max_head_len: 120, max_headers: 4, ..Config::default() }),
         ("exact", Config { max_head_len: VALID.len(), max_headers: 5, ..Config::default() }),
         ("one short", Config { max_head_len: VALID.len() - 1, max_headers: 0, ..Config::default() }),
         ("allow", Config { origin: OriginPolicy::AllowList(&["https://app.example"]), ..Config::default() }),
         ("any", Config { origin: OriginPolicy::Any, protocols: &["chat", "superchat"], ..Config::default() }),
-    ]
+    ];
+    configs.into_iter().map(|(name, config)| (name, config.validate().expect("a valid configuration"))).collect()
 }
 
 /// What the core does with `bytes` fed to a fresh handshake at once.
-fn core(config: &Config<'_>, bytes: &[u8], end: End) -> Expected {
-    let mut handshake = Handshake::new(config).expect("a valid configuration");
-    match feed(&mut handshake, bytes, end == End::Eof) {
-        Expected::NeedMore if end == End::Deadline => {
-            let rejection = handshake.timed_out();
-            Expected::Reject { rule: rejection.rule().number(), head_method: rejection.head_method() }
-        }
-        outcome => outcome,
-    }
-}
-
-/// What `handshake.feed` answers, in the model's terms.
-fn feed(handshake: &mut Handshake<'_>, bytes: &[u8], end_of_stream: bool) -> Expected {
-    match handshake.feed(bytes, end_of_stream) {
-        Outcome::NeedMore => Expected::NeedMore,
-        Outcome::Accept(accepted) => Expected::Accept {
-            head_len: accepted.head_len(),
-            path: accepted.path().to_owned(),
-            protocol: accepted.protocol().map(str::to_owned),
-        },
-        Outcome::Reject(rejection) => {
-            Expected::Reject { rule: rejection.rule().number(), head_method: rejection.head_method() }
-        }
-    }
+fn core(config: &ValidConfig<'_>, bytes: &[u8], end: End) -> Expected {
+    harness::run(config, bytes, &[], end).outcome
 }
 
 #[test]
@@ -301,18 +281,23 @@ fn model_and_core_agree_on_every_prefix() {
     for bytes in requests() {
         for (name, config) in configs() {
             // One handshake read by read, one byte more each time, until it answers.
-            let mut reading = Some(Handshake::new(&config).expect("a valid configuration"));
+            let mut buf = vec![0; config.max_head_len];
+            let mut reading = Some(Handshake::new(&config, &mut buf).expect("a buffer of max_head_len"));
             for len in 0..=bytes.len().min(400) {
                 let prefix = &bytes[..len];
                 let mut answers = Vec::new();
                 for end in [End::Open, End::Eof, End::Deadline] {
                     answers.push((format!("{end:?}"), model::expect(&config, prefix, end), core(&config, prefix, end)));
                 }
-                if let Some(handshake) = &mut reading {
-                    let read = feed(handshake, prefix, false);
-                    if read != Expected::NeedMore {
-                        reading = None;
-                    }
+                if let Some(mut handshake) = reading.take_if(|_| len > 0) {
+                    handshake.unfilled()[0] = bytes[len - 1];
+                    let read = match handshake.filled(1) {
+                        Progress::NeedMore(more) => {
+                            reading = Some(more);
+                            Expected::NeedMore
+                        }
+                        decided => harness::outcome(&decided),
+                    };
                     answers.push(("read by read".into(), model::expect(&config, prefix, End::Open), read));
                 }
                 for (how, model, core) in answers {

@@ -5,7 +5,8 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
-use ws_handshake::driver;
+use ws_handshake::blocking;
+use ws_handshake_proptests::decision::decision;
 use ws_handshake_proptests::harness::{self, run};
 use ws_handshake_proptests::model::{End, Expected};
 use ws_handshake_proptests::mutation::{MUTABLE_RULES, breaking};
@@ -127,13 +128,28 @@ proptest! {
         harness::check(&config(), &bytes, end).map_err(TestCaseError::fail)?;
     }
 
-    /// Through the driver, under any fault schedule: a 101 fully flushed and
-    /// the stream kept open, or a complete error response flushed before the
-    /// write side was shut down, or an I/O error; never a partial response
-    /// reported as success, never a write after the shutdown, never a loop.
+    /// Through the driver, under any fault schedule and any decision of the
+    /// application: the response the contract gives to the bytes read, by
+    /// the deadline, fully flushed, and the stream kept open after a 101 or
+    /// shut down after anything else; or an I/O error the schedule injected,
+    /// at the step it names. Never a partial response reported as success,
+    /// never a write after the shutdown, never a loop.
     #[test]
-    fn fully_flushed(schedule in strategies::any_input().prop_flat_map(transport::schedule)) {
-        harness::drive(&config(), schedule).map_err(TestCaseError::fail)?;
+    fn fully_flushed(
+        schedule in prop_oneof![strategies::any_input(), strategies::valid().prop_map(|v| v.request.render())]
+            .prop_flat_map(transport::schedule),
+        decision in decision(),
+    ) {
+        harness::drive(&config(), schedule, &decision).map_err(TestCaseError::fail)?;
+    }
+
+    /// The application's answer to a valid request gives what contract
+    /// section 6 says: the 101 with the subprotocol it chose among those
+    /// offered, or its refusal byte for byte, or, for a status, field or body
+    /// it may not send, an error and nothing to send.
+    #[test]
+    fn decisions(valid in strategies::valid(), decision in decision()) {
+        harness::check_decision(&config(), &valid.request.render(), &decision).map_err(TestCaseError::fail)?;
     }
 
     /// For inputs up to 1 MiB, the outcome depends on the first
@@ -154,8 +170,9 @@ proptest! {
 
         let mut stream = FaultyTransport::reading(&[&bytes]);
         let mut buf = vec![0; limit];
-        let _ = driver::accept(&mut stream, &config, &mut buf);
+        let options = transport::options();
+        let _ = blocking::accept(&mut stream, &config, &options, &mut buf);
         prop_assert!(stream.largest_read <= limit);
-        prop_assert!(stream.received.len() as u64 <= limit as u64 + config.linger_bytes);
+        prop_assert!(stream.received.len() as u64 <= limit as u64 + options.limits.linger_bytes);
     }
 }

@@ -3,11 +3,12 @@
 //! ```text
 //! cargo run --release -p ws-handshake --example echo_server -- \
 //!     --listen 127.0.0.1:9001 [--handshake-timeout SECS] [--allow-origin ORIGIN ...] \
-//!     [--protocol NAME ...] [--max-connections N]
+//!     [--protocol NAME ...] [--max-connections N] [--path PATH ...]
 //! ```
 //!
-//! Without `--allow-origin` the origin policy is `SameHost`. One log line per
-//! connection goes to standard error.
+//! Without `--allow-origin` the origin policy is `SameHost`. With `--path`,
+//! only those paths are served and any other gets `404 Not Found`. One log
+//! line per connection goes to standard error.
 
 mod server;
 
@@ -15,10 +16,12 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use server::Settings;
+use ws_handshake::blocking::Options;
 use ws_handshake::{Config, OriginPolicy};
 
 const USAGE: &str = "usage: echo_server --listen HOST:PORT [--handshake-timeout SECS] \
-[--allow-origin ORIGIN ...] [--protocol NAME ...] [--max-connections N]";
+[--allow-origin ORIGIN ...] [--protocol NAME ...] [--max-connections N] [--path PATH ...]";
 
 /// The command line.
 struct Args {
@@ -27,6 +30,7 @@ struct Args {
     origins: Vec<String>,
     protocols: Vec<String>,
     max_connections: usize,
+    paths: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -36,6 +40,7 @@ fn parse_args() -> Result<Args, String> {
         origins: Vec::new(),
         protocols: Vec::new(),
         max_connections: 256,
+        paths: Vec::new(),
     };
     let mut words = std::env::args().skip(1);
     while let Some(flag) = words.next() {
@@ -49,6 +54,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--allow-origin" => args.origins.push(value()?),
             "--protocol" => args.protocols.push(value()?),
+            "--path" => args.paths.push(value()?),
             "--max-connections" => {
                 args.max_connections = value()?.parse().map_err(|e| format!("--max-connections: {e}"))?;
             }
@@ -77,18 +83,22 @@ fn main() -> ExitCode {
         }
     };
     let mut config = Config::default();
+    let mut options = Options::default();
     if let Some(timeout) = args.handshake_timeout {
-        config.handshake_timeout = timeout;
+        options.limits.handshake_timeout = timeout;
     }
     if !args.origins.is_empty() {
         config.origin = OriginPolicy::AllowList(leak(args.origins));
     }
     config.protocols = leak(args.protocols);
-    if let Err(e) = config.validate() {
-        eprintln!("{e}");
-        return ExitCode::from(2);
-    }
-    let config: &'static Config<'static> = Box::leak(Box::new(config));
+    let config = match config.validate() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let settings: &'static Settings = Box::leak(Box::new(Settings { config, options, paths: leak(args.paths) }));
     let listener = match TcpListener::bind(&args.listen) {
         Ok(listener) => listener,
         Err(e) => {
@@ -100,7 +110,7 @@ fn main() -> ExitCode {
         Ok(addr) => eprintln!("listening on {addr}"),
         Err(e) => eprintln!("listening ({e})"),
     }
-    if let Err(e) = server::serve(listener, config, args.max_connections) {
+    if let Err(e) = server::serve(listener, settings, args.max_connections) {
         eprintln!("server stopped: {e}");
         return ExitCode::FAILURE;
     }

@@ -8,17 +8,29 @@ use std::thread;
 use std::time::Duration;
 
 use tungstenite::protocol::{Role, WebSocket};
-use ws_handshake::Config;
-use ws_handshake::driver::{self, Error};
+use ws_handshake::blocking::{self, Error, Options};
+use ws_handshake::{Refusal, ValidConfig};
 
 /// How long a write to a peer may block, so that a client that stops reading
 /// cannot hold a connection slot for ever.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What the server does with a handshake.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// What the handshake checks.
+    pub config: ValidConfig<'static>,
+    /// The head deadline and the linger.
+    pub options: Options,
+    /// The paths served; empty serves every path, else any other path gets
+    /// `404 Not Found`.
+    pub paths: &'static [&'static str],
+}
+
 /// Accepts connections for ever, each on its own thread, at most
 /// `max_connections` at once: beyond that, new connections wait in the
 /// listen backlog until a slot frees.
-pub fn serve(listener: TcpListener, config: &'static Config<'static>, max_connections: usize) -> io::Result<()> {
+pub fn serve(listener: TcpListener, settings: &'static Settings, max_connections: usize) -> io::Result<()> {
     let slots = Arc::new(Slots { active: Mutex::new(0), freed: Condvar::new() });
     loop {
         slots.acquire(max_connections);
@@ -32,7 +44,7 @@ pub fn serve(listener: TcpListener, config: &'static Config<'static>, max_connec
         };
         let slots = Arc::clone(&slots);
         thread::Builder::new().name(format!("conn {peer}")).spawn(move || {
-            eprintln!("{}", handle(stream, peer, config));
+            eprintln!("{}", handle(stream, peer, settings));
             slots.release();
         })?;
     }
@@ -62,17 +74,26 @@ impl Slots {
 /// Runs the handshake on one connection and, once accepted, echoes every
 /// text and binary message until the client closes. Returns the
 /// connection's log line: peer, outcome, status.
-pub fn handle(stream: TcpStream, peer: SocketAddr, config: &Config<'_>) -> String {
+pub fn handle(stream: TcpStream, peer: SocketAddr, settings: &Settings) -> String {
     if let Err(e) = stream.set_nodelay(true).and(stream.set_write_timeout(Some(WRITE_TIMEOUT))) {
         return format!("{peer} error - setting socket options: {e}");
     }
-    let mut head = vec![0; config.max_head_len];
-    match driver::accept(stream, config, &mut head) {
+    let mut head = vec![0; settings.config.max_head_len];
+    let upgraded = blocking::read_request(stream, &settings.config, &settings.options, &mut head).and_then(|pending| {
+        let request = pending.request();
+        let response = if settings.paths.is_empty() || settings.paths.contains(&request.path()) {
+            request.accept()
+        } else {
+            request.reject(&NOT_FOUND)
+        };
+        pending.respond(response)
+    });
+    match upgraded {
         Ok(upgraded) => {
             let line = format!(
                 "{peer} accepted 101 path={} protocol={}",
                 upgraded.request.path(),
-                upgraded.request.protocol().unwrap_or("-"),
+                upgraded.protocol.unwrap_or("-"),
             );
             let socket =
                 WebSocket::from_partially_read(upgraded.stream, upgraded.leftover.to_vec(), Role::Server, None);
@@ -81,13 +102,19 @@ pub fn handle(stream: TcpStream, peer: SocketAddr, config: &Config<'_>) -> Strin
                 Err(e) => format!("{line} echo-error={e}"),
             }
         }
-        Err(Error::Rejected { rejection, linger }) => {
-            let rule = rejection.rule();
-            format!("{peer} rejected {} rule={} linger={linger:?}", rule.status(), rule.number())
+        Err(Error::Rejected { status, rule: Some(rule), linger }) => {
+            format!("{peer} rejected {status} rule={} linger={linger:?}", rule.number())
         }
+        Err(Error::Rejected { status, rule: None, linger }) => format!("{peer} refused {status} linger={linger:?}"),
         Err(e) => format!("{peer} error - {e}"),
     }
 }
+
+/// The answer to a path the server does not serve.
+const NOT_FOUND: Refusal<'static> = match Refusal::new(404) {
+    Ok(refusal) => refusal,
+    Err(_) => unreachable!(),
+};
 
 /// Sends every text and binary message back; returns how many it echoed once
 /// the client has closed.

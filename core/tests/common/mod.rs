@@ -1,4 +1,7 @@
 //! Requests shared by the core's test files.
+#![allow(dead_code, reason = "each test file uses some of these")]
+
+use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, ValidConfig};
 
 /// The key of RFC 6455's example (section 1.3).
 pub const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -28,4 +31,41 @@ pub fn request(request_line: &str, drop: &[&str], add: &[&str]) -> Vec<u8> {
 /// The valid `GET /chat` with changes: `drop` and `add` as for [`request`].
 pub fn get(drop: &[&str], add: &[&str]) -> Vec<u8> {
     request("GET /chat HTTP/1.1", drop, add)
+}
+
+/// Feeds `bytes` to a fresh handshake reading into `buf`, in reads of at
+/// most `chunk` bytes, then ends the stream if `end_of_stream`; returns the
+/// first progress that is not `NeedMore`, or the last one.
+pub fn feed<'a>(
+    config: &'a ValidConfig<'a>,
+    buf: &'a mut [u8],
+    bytes: &[u8],
+    chunk: usize,
+    end_of_stream: bool,
+) -> Progress<'a> {
+    let mut handshake = Handshake::new(config, buf).expect("a buffer of max_head_len");
+    for piece in bytes.chunks(chunk.max(1)) {
+        let unfilled = handshake.unfilled();
+        let n = piece.len().min(unfilled.len());
+        unfilled[..n].copy_from_slice(&piece[..n]);
+        handshake = match handshake.filled(n) {
+            Progress::NeedMore(more) => more,
+            decided => return decided,
+        };
+    }
+    if end_of_stream { handshake.filled(0) } else { Progress::NeedMore(handshake) }
+}
+
+/// The response bytes the contract's defaults give for `progress` (empty
+/// for `NeedMore`).
+pub fn response_bytes(progress: &Progress<'_>) -> Vec<u8> {
+    let mut buf = [0; MAX_RESPONSE_LEN];
+    let len = response_bytes_into(progress, &mut buf);
+    buf[..len].to_vec()
+}
+
+/// Writes the response the contract's defaults give for `progress` into
+/// `buf`; returns its length (0 for `NeedMore`).
+pub fn response_bytes_into(progress: &Progress<'_>, buf: &mut [u8; MAX_RESPONSE_LEN]) -> usize {
+    progress.response().map_or(0, |response| response.write(buf).expect("MAX_RESPONSE_LEN suffices"))
 }

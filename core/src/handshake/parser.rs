@@ -20,9 +20,9 @@
 //! with SP or HTAB (obs-fold) is refused. Empty lines before the request
 //! line are skipped, as RFC 9112 section 2.2 says a server SHOULD.
 
+use super::abnf::{is_target_byte, is_tchar, trim_ows};
+use super::words::{byte_run, value_run};
 use crate::Rule;
-use crate::abnf::{is_target_byte, is_tchar, trim_ows};
-use crate::words::{byte_run, value_run};
 
 /// `HTTP-name "/" DIGIT "." DIGIT`: the bytes of the version token but its
 /// digits, which stand at [`MAJOR_AT`] and [`MINOR_AT`].
@@ -34,14 +34,14 @@ const MINOR_AT: u8 = 7;
 
 /// Where a piece of the head lies in the bytes fed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Span {
+pub(in crate::handshake) struct Span {
     start: usize,
     end: usize,
 }
 
 impl Span {
     /// The bytes of the span; empty if `bytes` is shorter than the span.
-    pub(crate) fn of(self, bytes: &[u8]) -> &[u8] {
+    pub(in crate::handshake) fn of(self, bytes: &[u8]) -> &[u8] {
         bytes.get(self.start..self.end).unwrap_or_default()
     }
 }
@@ -81,7 +81,7 @@ enum State {
 
 /// What the parser found in a call to [`Parser::scan`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Scan {
+pub(in crate::handshake) enum Scan {
     /// The bytes ran out before the head ended, with no syntax error.
     Incomplete,
     /// The head is complete and well-formed; it is this many bytes long.
@@ -92,19 +92,27 @@ pub(crate) enum Scan {
 
 /// The request line, once it has ended.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct RequestLine {
-    pub(crate) method: Span,
+pub(in crate::handshake) struct RequestLine {
+    pub(in crate::handshake) method: Span,
     /// Whether the method is `HEAD`, so the response has no body (contract
     /// section 4).
-    pub(crate) head_method: bool,
-    pub(crate) target: Span,
+    pub(in crate::handshake) head_method: bool,
+    pub(in crate::handshake) target: Span,
     /// The major and minor version digits, as ASCII.
-    pub(crate) version: [u8; 2],
+    pub(in crate::handshake) version: [u8; 2],
+}
+
+impl RequestLine {
+    /// Where the line after the request line starts: past the target, SP,
+    /// the version and CRLF.
+    pub(in crate::handshake) const fn end(&self) -> usize {
+        self.target.end + 1 + VERSION_SHAPE.len() + 2
+    }
 }
 
 /// The incremental head parser.
 #[derive(Clone, Debug)]
-pub(crate) struct Parser {
+pub(in crate::handshake) struct Parser {
     state: State,
     /// The next byte to look at.
     pos: usize,
@@ -118,7 +126,7 @@ pub(crate) struct Parser {
 }
 
 impl Parser {
-    pub(crate) const fn new() -> Self {
+    pub(in crate::handshake) const fn new() -> Self {
         Parser {
             state: State::Start,
             pos: 0,
@@ -136,12 +144,12 @@ impl Parser {
 
     /// The request line; its method is known once the method has ended, the
     /// rest once the line has.
-    pub(crate) const fn request_line(&self) -> &RequestLine {
+    pub(in crate::handshake) const fn request_line(&self) -> &RequestLine {
         &self.request_line
     }
 
     /// How many field lines have ended so far.
-    pub(crate) const fn fields(&self) -> usize {
+    pub(in crate::handshake) const fn fields(&self) -> usize {
         self.fields
     }
 
@@ -150,7 +158,7 @@ impl Parser {
     /// each field line that ends to `on_field`: its name and its value, OWS
     /// trimmed.
     #[inline]
-    pub(crate) fn scan(&mut self, window: &[u8], on_field: impl FnMut(Span, Span)) -> Scan {
+    pub(in crate::handshake) fn scan(&mut self, window: &[u8], on_field: impl FnMut(Span, Span)) -> Scan {
         // A slow client's reads mostly end inside a run (a target, a name,
         // a value): such a read is taken here, without the set-up of the
         // main loop, which costs more than its few bytes.
@@ -282,7 +290,7 @@ impl Parser {
             }
             // A version other than HTTP/1.x cannot be upgraded (rule 1b),
             // decided once the whole version token has arrived.
-            (Version(8), b'\r') if self.request_line.version[0] != b'1' => Failed(Rule::HttpVersionNotSupported),
+            (Version(8), b'\r') if self.request_line.version[0] != b'1' => Failed(Rule::UnsupportedHttpVersion),
             (Version(8), b'\r') => RequestLineLf,
             // Digits are matched by position, never through the placeholder
             // in VERSION_SHAPE: when it was `d`, `HTTP/1.d` passed as a
@@ -312,7 +320,7 @@ impl Parser {
                 return Some(self.field(window));
             }
             (BlankLf, b'\n') => Complete(self.pos),
-            _ => Failed(Rule::Syntax),
+            _ => Failed(Rule::MalformedHead),
         };
         None
     }

@@ -1,19 +1,22 @@
 //! Rules 3 to 13 of the contract, checked in order over a complete,
 //! well-formed head; the first failure decides.
 
-use crate::abnf::{self, host_port, is_websocket_key};
-use crate::fields::{Fields, Single};
-use crate::parser::RequestLine;
-use crate::{Accepted, Config, OriginPolicy, Rule};
+use super::abnf::{self, host_port, is_websocket_key};
+use super::fields::{Seen, Single};
+use super::parser::RequestLine;
+use super::{OriginPolicy, Request, Rule, ValidConfig};
 
-/// Checks rules 3 to 13 over `head`, a complete head the parser found
-/// well-formed, with its request line and what its fields say.
-pub(crate) fn validate<'a>(
-    config: &Config<'a>,
-    head: &'a [u8],
+/// Checks rules 3 to 13 over the first `head_len` bytes of `received`, a
+/// complete head the parser found well-formed, with its request line and
+/// what its fields say.
+pub(in crate::handshake) fn validate<'a>(
+    config: &ValidConfig<'a>,
+    received: &'a [u8],
+    head_len: usize,
     line: &RequestLine,
-    fields: &Fields,
-) -> Result<Accepted<'a>, Rule> {
+    fields: &Seen,
+) -> Result<Request<'a>, Rule> {
+    let head = received.get(..head_len).unwrap_or_default();
     // Rule 3. "The method of the request MUST be GET, and the HTTP version
     // MUST be at least 1.1." (RFC 6455 4.1); "A server MUST ignore an Upgrade
     // header field that is received in an HTTP/1.0 request." (RFC 9110 7.8)
@@ -31,15 +34,17 @@ pub(crate) fn validate<'a>(
     // the endpoint of the WebSocket connection" (RFC 6455 4.1): origin-form,
     // or absolute-form with a ws, wss, http or https URI.
     // The parser let only visible ASCII into the target, so it is UTF-8.
-    let target = core::str::from_utf8(line.target.of(head)).map_err(|_| Rule::Syntax)?;
-    let path = abnf::target_path(target).ok_or(Rule::TargetForm)?;
+    let target = core::str::from_utf8(line.target.of(head)).map_err(|_| Rule::MalformedHead)?;
+    let path = abnf::target_path(target).ok_or(Rule::InvalidTarget)?;
 
     // Rule 6. "A server MUST respond with a 400 (Bad Request) status code to
     // any HTTP/1.1 request message that lacks a Host header field and to any
     // request message that contains more than one Host header field line or
     // a Host header field with an invalid field value." (RFC 9112 3.2)
-    let host = fields.host.once().ok_or(Rule::Host)?.of(head);
-    let (host_name, host_port) = host_port(host).ok_or(Rule::Host)?;
+    let host = fields.host.once().ok_or(Rule::InvalidHost)?.of(head);
+    let (host_name, host_port) = host_port(host).ok_or(Rule::InvalidHost)?;
+    // A valid host is ASCII, so it is UTF-8.
+    let host = core::str::from_utf8(host).map_err(|_| Rule::InvalidHost)?;
 
     // Rule 7. The opening handshake is a GET without content: no
     // Transfer-Encoding, and Content-Length absent or exactly 0.
@@ -49,29 +54,31 @@ pub(crate) fn validate<'a>(
         Single::Repeated => false,
     };
     if fields.transfer_encoding || !content_length_ok {
-        return Err(Rule::Content);
+        return Err(Rule::HasBody);
     }
 
     // Rule 8. "An |Upgrade| header field containing the value "websocket",
     // treated as an ASCII case-insensitive value." (RFC 6455 4.2.1)
     if !fields.upgrade_websocket {
-        return Err(Rule::Upgrade);
+        return Err(Rule::NoWebSocketUpgrade);
     }
 
     // Rule 9. "A |Connection| header field that includes the token
     // "Upgrade", treated as an ASCII case-insensitive value." (RFC 6455 4.2.1)
     if !fields.connection_upgrade {
-        return Err(Rule::Connection);
+        return Err(Rule::NoConnectionUpgrade);
     }
 
     // Rule 10. "A |Sec-WebSocket-Key| header field with a base64-encoded
     // value that, when decoded, is 16 bytes in length." (RFC 6455 4.2.1)
-    let key = fields.key.once().map(|key| key.of(head)).filter(|key| is_websocket_key(key)).ok_or(Rule::Key)?;
+    let key = fields.key.once().map(|key| key.of(head)).filter(|key| is_websocket_key(key)).ok_or(Rule::InvalidKey)?;
+    // A valid key is base64, so it is UTF-8.
+    let key = core::str::from_utf8(key).map_err(|_| Rule::InvalidKey)?;
 
     // Rule 11. "A |Sec-WebSocket-Version| header field, with a value of 13."
     // (RFC 6455 4.2.1); otherwise 426 with the versions the server speaks.
     if fields.version.once().map(|version| version.of(head)) != Some(b"13") {
-        return Err(Rule::Version);
+        return Err(Rule::UnsupportedVersion);
     }
 
     // Rule 12. "The |Origin| header field MUST NOT appear more than once."
@@ -99,15 +106,18 @@ pub(crate) fn validate<'a>(
 
     // Rule 13. "Sec-WebSocket-Protocol = 1#token" (RFC 6455 4.3)
     if fields.protocol_malformed {
-        return Err(Rule::Protocol);
+        return Err(Rule::InvalidProtocolList);
     }
 
-    Ok(Accepted {
-        head_len: head.len(),
+    Ok(Request {
+        received,
+        head,
+        field_lines: head.get(line.end()..).unwrap_or_default(),
+        target,
         path,
         host,
         key,
         origin,
-        protocol: fields.protocol.and_then(|index| config.protocols.get(index).copied()),
+        selected: fields.protocol.and_then(|index| config.protocols.get(index).copied()),
     })
 }

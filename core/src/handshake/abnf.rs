@@ -31,7 +31,7 @@ fn in_table(table: &[bool; 256], b: u8) -> bool {
 /// tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
 ///         "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA      ; RFC 9110 5.6.2
 /// ```
-pub(crate) fn is_tchar(b: u8) -> bool {
+pub(in crate::handshake) fn is_tchar(b: u8) -> bool {
     in_table(&TCHAR, b)
 }
 
@@ -43,14 +43,14 @@ byte_table! {
 /// ```text
 /// token = 1*tchar                                           ; RFC 9110 5.6.2
 /// ```
-pub(crate) fn is_token(bytes: &[u8]) -> bool {
+pub(in crate::handshake) fn is_token(bytes: &[u8]) -> bool {
     !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))
 }
 
 /// A byte of a request-target as this crate reads rule 1: the visible ASCII
 /// characters a URI is made of (RFC 3986 section 2; RFC 9112 section 3.2
 /// forbids whitespace in it). Which form it has is rule 5's business.
-pub(crate) fn is_target_byte(b: u8) -> bool {
+pub(in crate::handshake) fn is_target_byte(b: u8) -> bool {
     in_table(&TARGET_BYTE, b)
 }
 
@@ -65,7 +65,7 @@ byte_table! {
 /// ```
 /// plus SP and HTAB inside the value. NUL, CR, LF and the other controls are
 /// not value bytes.
-pub(crate) fn is_value_byte(b: u8) -> bool {
+pub(in crate::handshake) fn is_value_byte(b: u8) -> bool {
     in_table(&VALUE_BYTE, b)
 }
 
@@ -77,7 +77,7 @@ byte_table! {
 /// OWS = *( SP / HTAB )                                      ; RFC 9110 5.6.3
 /// ```
 /// Returns `bytes` without leading and trailing OWS.
-pub(crate) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
+pub(in crate::handshake) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
     while let [b' ' | b'\t', rest @ ..] = bytes {
         bytes = rest;
     }
@@ -92,7 +92,7 @@ pub(crate) fn trim_ows(mut bytes: &[u8]) -> &[u8] {
 /// ```text
 /// #element => [ element ] *( OWS "," OWS [ element ] )      ; RFC 9110 5.6.1
 /// ```
-pub(crate) fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+pub(in crate::handshake) fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
     value.split(|&b| b == b',').map(trim_ows)
 }
 
@@ -100,7 +100,7 @@ pub(crate) fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// [`eq_lowercase`]), ASCII case-insensitively, as one whole element (so
 /// `websocket/13` does not hold `websocket`). A value that is the token
 /// alone, as most are, is found without splitting.
-pub(crate) fn list_contains<const N: usize>(value: &[u8], token: &[u8; N]) -> bool {
+pub(in crate::handshake) fn list_contains<const N: usize>(value: &[u8], token: &[u8; N]) -> bool {
     eq_lowercase(value, token) || list_elements(value).any(|element| eq_lowercase(element, token))
 }
 
@@ -110,7 +110,7 @@ pub(crate) fn list_contains<const N: usize>(value: &[u8], token: &[u8; N]) -> bo
 /// the one other byte it turns into one of these is CR, into `-`. The
 /// differences are folded without a branch per byte, at a length known when
 /// compiling: every field name of a head is matched this way.
-pub(crate) fn eq_lowercase<const N: usize>(bytes: &[u8], lower: &[u8; N]) -> bool {
+pub(in crate::handshake) fn eq_lowercase<const N: usize>(bytes: &[u8], lower: &[u8; N]) -> bool {
     let Ok(bytes) = <&[u8; N]>::try_from(bytes) else { return false };
     bytes.iter().zip(lower).fold(0, |diff, (&b, &l)| diff | ((b | 0x20) ^ l)) == 0
 }
@@ -190,7 +190,7 @@ const MAX_PORT_DIGITS: usize = 5;
 /// port     = *DIGIT                                         ; RFC 3986 3.2.3
 /// ```
 /// An IPv4address is also a reg-name, so it needs no check of its own.
-pub(crate) fn host_port(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+pub(in crate::handshake) fn host_port(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     let (host, port) = match bytes {
         [b'[', rest @ ..] => {
             let close = rest.iter().position(|&b| b == b']')?;
@@ -247,7 +247,7 @@ fn split_scheme(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
 /// ```text
 /// serialized-origin = scheme "://" host [ ":" port ]        ; RFC 6454 7.1
 /// ```
-pub(crate) fn origin_host_port(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+pub(in crate::handshake) fn origin_host_port(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     let (_, authority) = split_scheme(bytes)?;
     host_port(authority)
 }
@@ -273,7 +273,7 @@ fn is_path_and_query(bytes: &[u8]) -> bool {
 /// absolute-form  = absolute-URI                             ; RFC 9112 3.2.2
 /// ```
 /// For an absolute-form target without a path the path is `/`.
-pub(crate) fn target_path(target: &str) -> Option<&str> {
+pub(in crate::handshake) fn target_path(target: &str) -> Option<&str> {
     if target.starts_with('/') {
         return is_path_and_query(target.as_bytes()).then_some(target);
     }
@@ -300,7 +300,7 @@ pub(crate) fn target_path(target: &str) -> Option<&str> {
 ///
 /// > the value of this header field MUST be a nonce consisting of a randomly
 /// > selected 16-byte value that has been base64-encoded     ; RFC 6455 4.1
-pub(crate) fn is_websocket_key(value: &[u8]) -> bool {
+pub(in crate::handshake) fn is_websocket_key(value: &[u8]) -> bool {
     match value {
         [chars @ .., b'=', b'='] => {
             chars.len() == 22 && chars.iter().fold(true, |all, &b| all & in_table(&BASE64_CHAR, b))

@@ -2,10 +2,10 @@
 //! bytes that end the run, whose lowest set bit is exactly the first such
 //! byte, so it is found without a branch per byte. The parser uses this for
 //! field values, the longest runs of a head; field names are short, and a
-//! table lookup per byte ([`byte_run`] with [`crate::abnf::is_tchar`]) costs
+//! table lookup per byte ([`byte_run`] with [`super::abnf::is_tchar`]) costs
 //! less than a word's masks there.
 
-use crate::abnf::is_value_byte;
+use super::abnf::is_value_byte;
 
 const ONES: u64 = u64::from_le_bytes([0x01; 8]);
 const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
@@ -43,7 +43,7 @@ fn word_run(bytes: &[u8], ends: impl Fn(u64) -> u64) -> (usize, bool) {
 
 /// How many bytes at the start of `bytes` are field-value bytes
 /// ([`is_value_byte`]): it stops at the first control byte but HTAB, or DEL.
-pub(crate) fn value_run(bytes: &[u8]) -> usize {
+pub(in crate::handshake) fn value_run(bytes: &[u8]) -> usize {
     if bytes.len() < 8 {
         return byte_run(bytes, is_value_byte);
     }
@@ -72,7 +72,7 @@ fn long_value_run(bytes: &[u8]) -> usize {
 
 /// How many bytes at the start of `bytes` satisfy `continues`, one at a
 /// time. Generic, so that each class test is inlined into its own loop.
-pub(crate) fn byte_run(bytes: &[u8], continues: impl Fn(u8) -> bool) -> usize {
+pub(in crate::handshake) fn byte_run(bytes: &[u8], continues: impl Fn(u8) -> bool) -> usize {
     bytes.iter().take_while(|&&b| continues(b)).count()
 }
 

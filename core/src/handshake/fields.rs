@@ -2,13 +2,13 @@
 //! to 13 look at, and the subprotocol to select. Every other field is
 //! passed over.
 
-use crate::abnf::{eq_lowercase, is_token, list_contains, list_elements};
-use crate::parser::Span;
+use super::abnf::{eq_lowercase, is_token, list_contains, list_elements};
+use super::parser::Span;
 
 /// A field that must appear at most once: how often it did, and where its
 /// first value is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) enum Single {
+pub(in crate::handshake) enum Single {
     #[default]
     Absent,
     Once(Span),
@@ -24,7 +24,7 @@ impl Single {
     }
 
     /// Where the value is, when the field appeared exactly once.
-    pub(crate) fn once(self) -> Option<Span> {
+    pub(in crate::handshake) fn once(self) -> Option<Span> {
         match self {
             Single::Once(value) => Some(value),
             _ => None,
@@ -34,25 +34,25 @@ impl Single {
 
 /// The fields of a head, as far as the rules care.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Fields {
-    pub(crate) host: Single,
-    pub(crate) transfer_encoding: bool,
-    pub(crate) content_length: Single,
-    pub(crate) upgrade_websocket: bool,
-    pub(crate) connection_upgrade: bool,
-    pub(crate) key: Single,
-    pub(crate) version: Single,
-    pub(crate) origin: Single,
-    pub(crate) protocol_malformed: bool,
+pub(in crate::handshake) struct Seen {
+    pub(in crate::handshake) host: Single,
+    pub(in crate::handshake) transfer_encoding: bool,
+    pub(in crate::handshake) content_length: Single,
+    pub(in crate::handshake) upgrade_websocket: bool,
+    pub(in crate::handshake) connection_upgrade: bool,
+    pub(in crate::handshake) key: Single,
+    pub(in crate::handshake) version: Single,
+    pub(in crate::handshake) origin: Single,
+    pub(in crate::handshake) protocol_malformed: bool,
     /// The index in the server's list of the first offered subprotocol the
     /// server speaks (contract section 3.2).
-    pub(crate) protocol: Option<usize>,
+    pub(in crate::handshake) protocol: Option<usize>,
 }
 
-impl Fields {
+impl Seen {
     /// Takes in one field line: its name and its value, OWS trimmed, which
     /// lies at `span` of the head. `spoken` is the server's subprotocols.
-    pub(crate) fn see(&mut self, name: &[u8], value: &[u8], span: Span, spoken: &[&str]) {
+    pub(in crate::handshake) fn see(&mut self, name: &[u8], value: &[u8], span: Span, spoken: &[&str]) {
         // Sorted by name length, which makes most fields a single compare.
         match name.len() {
             4 if eq_lowercase(name, b"host") => self.host.see(span),

@@ -1,9 +1,10 @@
-//! What the server chooses (contract sections 2 and 3): limits, the origin
-//! policy, the subprotocols it speaks and the driver's timers.
+//! What the server chooses (contract sections 2 and 3): the head's limits,
+//! the origin policy and the subprotocols it speaks. The drivers' timers are
+//! the delivery policy's ([`crate::delivery::Limits`]).
 
-use core::time::Duration;
+use core::ops::Deref;
 
-use crate::abnf;
+use super::abnf;
 
 /// The longest subprotocol name a [`Config`] may list.
 ///
@@ -27,14 +28,27 @@ pub enum OriginPolicy<'a> {
     AllowList(&'a [&'a str]),
 }
 
+/// The longest request head by default (rule 2): 8 KiB, about what Apache
+/// httpd allows one field line (`LimitRequestFieldSize` 8190) and nginx
+/// buffers for one (`large_client_header_buffers 4 8k`). A browser's
+/// handshake is under 1 KiB, a few KiB with cookies.
+pub const DEFAULT_MAX_HEAD_LEN: usize = 8192;
+
+/// The most header fields by default (rule 2): a browser's handshake has
+/// about 15; Apache httpd allows 100 (`LimitRequestFields`).
+pub const DEFAULT_MAX_HEADERS: usize = 64;
+
 /// The server's choices for a handshake. [`Config::default`] gives the
-/// contract's defaults.
+/// contract's defaults; [`Config::validate`] turns it into the
+/// [`ValidConfig`] a [`crate::Handshake`] takes, once, so that nothing about
+/// the configuration can fail per connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config<'a> {
     /// The longest request head, counted from its first byte to the end of
-    /// the blank line (rule 2). Default 8192.
+    /// the blank line (rule 2). Default [`DEFAULT_MAX_HEAD_LEN`].
     pub max_head_len: usize,
-    /// The most header fields a head may have (rule 2). Default 64.
+    /// The most header fields a head may have (rule 2). Default
+    /// [`DEFAULT_MAX_HEADERS`].
     pub max_headers: usize,
     /// Which origins are allowed (rule 12b). Default [`OriginPolicy::SameHost`].
     pub origin: OriginPolicy<'a>,
@@ -43,28 +57,36 @@ pub struct Config<'a> {
     /// (contract section 3.2). Each must be a token of at most
     /// [`MAX_PROTOCOL_LEN`] bytes. Default none.
     pub protocols: &'a [&'a str],
-    /// How long the whole head may take to arrive (rule 15). Default 10 s.
-    /// Used by the driver only.
-    pub handshake_timeout: Duration,
-    /// How long a rejecting driver reads and discards before it closes
-    /// (contract section 5). Default 2 s.
-    pub linger_time: Duration,
-    /// How many bytes a rejecting driver reads and discards at most before it
-    /// closes (contract section 5). Default 4 MiB.
-    pub linger_bytes: u64,
 }
 
 impl Default for Config<'_> {
     fn default() -> Self {
         Config {
-            max_head_len: 8192,
-            max_headers: 64,
+            max_head_len: DEFAULT_MAX_HEAD_LEN,
+            max_headers: DEFAULT_MAX_HEADERS,
             origin: OriginPolicy::SameHost,
             protocols: &[],
-            handshake_timeout: Duration::from_secs(10),
-            linger_time: Duration::from_secs(2),
-            linger_bytes: 4 << 20,
         }
+    }
+}
+
+/// A [`Config`] that passed [`Config::validate`]: the only kind a
+/// [`crate::Handshake`] runs under. It reads as the `Config` it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ValidConfig<'a>(Config<'a>);
+
+impl Default for ValidConfig<'_> {
+    /// The contract's defaults, which are valid.
+    fn default() -> Self {
+        ValidConfig(Config::default())
+    }
+}
+
+impl<'a> Deref for ValidConfig<'a> {
+    type Target = Config<'a>;
+
+    fn deref(&self) -> &Config<'a> {
+        &self.0
     }
 }
 
@@ -91,10 +113,9 @@ impl core::fmt::Display for ConfigError {
 #[cfg(feature = "std")]
 impl std::error::Error for ConfigError {}
 
-impl Config<'_> {
+impl<'a> Config<'a> {
     /// Checks the bounds that the rest of the crate relies on.
-    /// [`crate::Handshake::new`] calls it, so an invalid config never runs.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    pub fn validate(self) -> Result<ValidConfig<'a>, ConfigError> {
         for protocol in self.protocols {
             if !abnf::is_token(protocol.as_bytes()) {
                 return Err(ConfigError::ProtocolNotToken);
@@ -103,6 +124,6 @@ impl Config<'_> {
                 return Err(ConfigError::ProtocolTooLong);
             }
         }
-        Ok(())
+        Ok(ValidConfig(self))
     }
 }
