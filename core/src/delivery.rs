@@ -270,3 +270,137 @@ impl Delivery {
         Next::Done(Outcome::Closed(end))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Rejection, Rule, ValidConfig};
+
+    const SECOND: Duration = Duration::from_secs(1);
+
+    fn rejection() -> Response<'static> {
+        Rejection::new(Rule::MalformedHead, false).response()
+    }
+
+    /// Writes what the delivery asks for in pieces of `piece` bytes and
+    /// returns everything written, polling at `now`.
+    fn write_all(delivery: &mut Delivery, now: Duration, piece: usize) -> Vec<u8> {
+        let mut sent = Vec::new();
+        while let Next::Write(bytes) = delivery.poll(now) {
+            let n = bytes.len().min(piece);
+            sent.extend_from_slice(&bytes[..n]);
+            delivery.wrote(n);
+        }
+        sent
+    }
+
+    #[test]
+    fn the_head_deadline_counts_down_from_the_start() {
+        let limits = Limits { handshake_timeout: 10 * SECOND, ..Limits::default() };
+        let mut delivery = Delivery::new(&limits, 5 * SECOND);
+        assert_eq!(delivery.poll(5 * SECOND), Next::ReadHead { timeout: Some(10 * SECOND) });
+        assert_eq!(delivery.poll(14 * SECOND), Next::ReadHead { timeout: Some(SECOND) });
+        assert_eq!(delivery.poll(15 * SECOND), Next::HeadTimedOut);
+        assert_eq!(delivery.poll(99 * SECOND), Next::HeadTimedOut);
+
+        let endless = Limits { handshake_timeout: Duration::MAX, ..Limits::default() };
+        let mut delivery = Delivery::new(&endless, SECOND);
+        assert_eq!(delivery.poll(Duration::MAX), Next::ReadHead { timeout: None });
+    }
+
+    #[test]
+    fn a_101_is_written_whole_and_flushed_and_nothing_more() {
+        let config = ValidConfig::default();
+        let mut buf = [0; 8192];
+        let request = b"GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+            Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        let mut handshake = crate::Handshake::new(&config, &mut buf).unwrap();
+        handshake.unfilled()[..request.len()].copy_from_slice(request);
+        let crate::Progress::Request(request) = handshake.filled(request.len()) else { panic!("not valid") };
+        let mut delivery = Delivery::new(&Limits::default(), Duration::ZERO);
+        delivery.respond(&request.accept());
+        let sent = write_all(&mut delivery, SECOND, 7);
+        assert!(sent.starts_with(b"HTTP/1.1 101 Switching Protocols\r\n") && sent.ends_with(b"\r\n\r\n"));
+        assert_eq!(sent, delivery.response());
+        assert_eq!(delivery.poll(SECOND), Next::Flush);
+        delivery.flushed();
+        assert_eq!(delivery.poll(SECOND), Next::Done(Outcome::Upgraded));
+    }
+
+    #[test]
+    fn an_error_response_is_flushed_then_half_closed_then_lingers() {
+        let limits = Limits { linger_time: 2 * SECOND, linger_bytes: 10_000, ..Limits::default() };
+        let run = |discards: &[(Duration, usize)]| {
+            let mut delivery = Delivery::new(&limits, Duration::ZERO);
+            delivery.respond(&rejection());
+            write_all(&mut delivery, SECOND, 1000);
+            assert_eq!(delivery.poll(SECOND), Next::Flush);
+            delivery.flushed();
+            assert_eq!(delivery.poll(SECOND), Next::Shutdown);
+            delivery.shut_down();
+            // The linger runs from the first poll after the shutdown.
+            assert_eq!(delivery.poll(3 * SECOND), Next::Discard { max: DISCARD_CHUNK, timeout: 2 * SECOND });
+            for &(now, n) in discards {
+                if let Next::Done(outcome) = delivery.poll(now) {
+                    return outcome;
+                }
+                delivery.discarded(n);
+            }
+            match delivery.poll(discards.last().map_or(3 * SECOND, |&(now, _)| now)) {
+                Next::Done(outcome) => outcome,
+                next => panic!("{next:?}"),
+            }
+        };
+        assert_eq!(run(&[(3 * SECOND, 100), (4 * SECOND, 0)]), Outcome::Closed(LingerEnd::PeerClosed));
+        assert_eq!(run(&[(3 * SECOND, 100), (5 * SECOND, 1)]), Outcome::Closed(LingerEnd::TimeUp));
+        assert_eq!(run(&[(3 * SECOND, 4096), (3 * SECOND, 4096), (3 * SECOND, 1808)]), Outcome::Closed(LingerEnd::BudgetSpent));
+    }
+
+    #[test]
+    fn the_last_discard_asks_for_no_more_than_the_budget() {
+        let limits = Limits { linger_bytes: 5000, ..Limits::default() };
+        let mut delivery = Delivery::new(&limits, Duration::ZERO);
+        delivery.respond(&rejection());
+        write_all(&mut delivery, Duration::ZERO, usize::MAX);
+        delivery.flushed();
+        delivery.shut_down();
+        delivery.discarded(0);
+        assert!(matches!(delivery.poll(Duration::ZERO), Next::Done(_)), "a close before any discard");
+
+        let mut delivery = Delivery::new(&limits, Duration::ZERO);
+        delivery.respond(&rejection());
+        write_all(&mut delivery, Duration::ZERO, usize::MAX);
+        delivery.flushed();
+        delivery.shut_down();
+        assert!(matches!(delivery.poll(Duration::ZERO), Next::Discard { max: DISCARD_CHUNK, .. }));
+        delivery.discarded(4000);
+        assert!(matches!(delivery.poll(Duration::ZERO), Next::Discard { max: 1000, .. }));
+    }
+
+    /// A call out of turn changes nothing; a finished delivery stays
+    /// finished; only the first response counts.
+    #[test]
+    fn calls_out_of_turn_are_ignored() {
+        let mut delivery = Delivery::new(&Limits::default(), Duration::ZERO);
+        delivery.wrote(5);
+        delivery.flushed();
+        delivery.shut_down();
+        delivery.discarded(0);
+        assert_eq!(delivery.poll(Duration::ZERO), Next::ReadHead { timeout: Some(DEFAULT_HANDSHAKE_TIMEOUT) });
+        delivery.respond(&rejection());
+        let first = delivery.response().to_vec();
+        delivery.respond(&Rejection::new(Rule::HeadTimeout, false).response());
+        assert_eq!(delivery.response(), first, "a second response is ignored");
+        delivery.wrote(usize::MAX);
+        delivery.shut_down();
+        assert_eq!(delivery.poll(Duration::ZERO), Next::Flush, "a write past the end counts as the rest");
+        delivery.flushed();
+        delivery.shut_down();
+        delivery.discarded(0);
+        let done = Next::Done(Outcome::Closed(LingerEnd::PeerClosed));
+        assert_eq!(delivery.poll(Duration::ZERO), done);
+        delivery.discarded(7);
+        delivery.respond(&rejection());
+        assert_eq!(delivery.poll(Duration::MAX), done);
+    }
+}
