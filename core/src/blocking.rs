@@ -22,7 +22,7 @@ use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
 use crate::delivery::{DISCARD_CHUNK, Delivery, Limits, LingerEnd, Next, Outcome};
-use crate::{BufferTooSmall, Handshake, Progress, Request, Response, Rule, ValidConfig};
+use crate::{BufferTooSmall, Handshake, Progress, Request, Response, Rule, Status, ValidConfig};
 
 /// What the driver needs of a stream: blocking reads with a timeout, writes,
 /// flush and a half-close. Implemented for [`TcpStream`]; tests implement it
@@ -308,14 +308,16 @@ impl<T: Transport> Connection<T> {
         loop {
             match self.delivery.poll(self.now()) {
                 Next::ReadHead { timeout } => {
-                    let Some(mut reading) = handshake.take() else { return Ok(None) };
-                    match self.timed_read(Step::ReadHead, Some(&mut reading), &mut [], timeout)? {
-                        None => handshake = Some(reading),
-                        Some(n) => match reading.filled(n) {
-                            Progress::NeedMore(more) => handshake = Some(more),
-                            Progress::Request(request) => return Ok(Some(request)),
-                            Progress::Reject(rejection) => self.respond(&rejection.response()),
-                        },
+                    let Some(reading) = handshake.as_mut() else { return Ok(None) };
+                    let Some(n) = self.timed_read(Step::ReadHead, Some(reading), &mut [], timeout)? else { continue };
+                    if reading.filled(n) == Status::NeedMore {
+                        continue;
+                    }
+                    match handshake.take().map(Handshake::into_progress) {
+                        Some(Progress::Request(request)) => return Ok(Some(request)),
+                        Some(Progress::Reject(rejection)) => self.respond(&rejection.response()),
+                        Some(Progress::NeedMore(reading)) => handshake = Some(reading),
+                        None => return Ok(None),
                     }
                 }
                 Next::HeadTimedOut => match handshake.take() {

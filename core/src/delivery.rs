@@ -11,7 +11,7 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use ws_handshake::delivery::{Delivery, Limits, Next, Outcome};
+//! use ws_handshake::delivery::{Delivery, Limits, LingerEnd, Next, Outcome};
 //! use ws_handshake::{Rejection, Rule};
 //!
 //! let limits = Limits::default();
@@ -32,7 +32,7 @@
 //! let Next::Discard { timeout, .. } = delivery.poll(limits.handshake_timeout) else { panic!() };
 //! assert_eq!(timeout, limits.linger_time);
 //! delivery.discarded(0); // the client closed
-//! assert_eq!(delivery.poll(limits.handshake_timeout), Next::Done(Outcome::Closed(ws_handshake::delivery::LingerEnd::PeerClosed)));
+//! assert_eq!(delivery.poll(limits.handshake_timeout), Next::Done(Outcome::Closed(LingerEnd::PeerClosed)));
 //! ```
 
 use core::time::Duration;
@@ -316,7 +316,8 @@ mod tests {
             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
         let mut handshake = crate::Handshake::new(&config, &mut buf).unwrap();
         handshake.unfilled()[..request.len()].copy_from_slice(request);
-        let crate::Progress::Request(request) = handshake.filled(request.len()) else { panic!("not valid") };
+        assert_eq!(handshake.filled(request.len()), crate::Status::Decided);
+        let crate::Progress::Request(request) = handshake.into_progress() else { panic!("not valid") };
         let mut delivery = Delivery::new(&Limits::default(), Duration::ZERO);
         delivery.respond(&request.accept());
         let sent = write_all(&mut delivery, SECOND, 7);
@@ -353,7 +354,10 @@ mod tests {
         };
         assert_eq!(run(&[(3 * SECOND, 100), (4 * SECOND, 0)]), Outcome::Closed(LingerEnd::PeerClosed));
         assert_eq!(run(&[(3 * SECOND, 100), (5 * SECOND, 1)]), Outcome::Closed(LingerEnd::TimeUp));
-        assert_eq!(run(&[(3 * SECOND, 4096), (3 * SECOND, 4096), (3 * SECOND, 1808)]), Outcome::Closed(LingerEnd::BudgetSpent));
+        assert_eq!(
+            run(&[(3 * SECOND, 4096), (3 * SECOND, 4096), (3 * SECOND, 1808)]),
+            Outcome::Closed(LingerEnd::BudgetSpent)
+        );
     }
 
     #[test]

@@ -35,12 +35,13 @@ use parser::{Parser, Scan};
 /// handshake holds, so the bytes it parses are always the bytes received,
 /// from the first, in order.
 ///
-/// Read into [`Handshake::unfilled`], then say how many bytes arrived with
-/// [`Handshake::filled`]; it consumes the handshake and gives it back only
-/// while more bytes are needed, so a decided handshake cannot be fed again.
+/// Read into [`Handshake::unfilled`] and say how many bytes arrived with
+/// [`Handshake::filled`] until it says [`Status::Decided`]; then
+/// [`Handshake::into_progress`] consumes the handshake and gives the valid
+/// request or the rejection, which borrow the buffer, not the handshake.
 ///
 /// ```
-/// use ws_handshake::{Handshake, Progress, ValidConfig};
+/// use ws_handshake::{Handshake, Progress, Status, ValidConfig};
 ///
 /// let config = ValidConfig::default();
 /// let mut buf = [0; 8192];
@@ -49,18 +50,17 @@ use parser::{Parser, Scan};
 ///     Sec-WebSocket-Version: 13\r\n\r\n";
 /// let mut handshake = Handshake::new(&config, &mut buf)?;
 /// let mut sent = &request[..];
-/// let request = loop {
+/// loop {
 ///     // A read from the client: here, at most 40 bytes at a time.
 ///     let unfilled = handshake.unfilled();
 ///     let n = sent.len().min(40).min(unfilled.len());
 ///     unfilled[..n].copy_from_slice(&sent[..n]);
 ///     sent = &sent[n..];
-///     handshake = match handshake.filled(n) {
-///         Progress::NeedMore(handshake) => handshake,
-///         Progress::Request(request) => break request,
-///         Progress::Reject(rejection) => panic!("{}", rejection.rule()),
-///     };
-/// };
+///     if handshake.filled(n) == Status::Decided {
+///         break;
+///     }
+/// }
+/// let Progress::Request(request) = handshake.into_progress() else { panic!("not valid") };
 /// assert_eq!(request.path(), "/chat");
 ///
 /// let mut response = [0; ws_handshake::MAX_RESPONSE_LEN];
@@ -69,15 +69,18 @@ use parser::{Parser, Scan};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
-/// A decided handshake is gone: feeding it again does not compile.
+/// A decided handshake stays decided: more bytes only join the ones after
+/// the head. Once its progress is taken, the handshake is gone: feeding it
+/// again does not compile.
 ///
 /// ```compile_fail,E0382
 /// # use ws_handshake::{Handshake, ValidConfig};
 /// let config = ValidConfig::default();
 /// let mut buf = [0; 8192];
-/// let handshake = Handshake::new(&config, &mut buf).unwrap();
-/// let first = handshake.filled(0);
-/// let again = handshake.filled(0); // error: use of moved value
+/// let mut handshake = Handshake::new(&config, &mut buf).unwrap();
+/// let _ = handshake.filled(0);
+/// let progress = handshake.into_progress();
+/// let _ = handshake.filled(0); // error: borrow of moved value
 /// ```
 pub struct Handshake<'a> {
     config: &'a ValidConfig<'a>,
@@ -86,6 +89,28 @@ pub struct Handshake<'a> {
     filled: usize,
     parser: Parser,
     seen: Seen,
+    /// What the bytes decided, once they have.
+    decided: Option<Decided>,
+}
+
+/// What decided a handshake, before rules 3 to 13 are checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Decided {
+    /// A complete, well-formed head of this length.
+    Complete(usize),
+    /// A broken rule of those the bytes decide as they arrive.
+    Broken(Rule),
+}
+
+/// Whether a handshake is decided: see [`Handshake::filled`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use = "a decided handshake must be answered: call `into_progress`"]
+pub enum Status {
+    /// The head is incomplete, below the size limit, and the stream is open:
+    /// read more into [`Handshake::unfilled`].
+    NeedMore,
+    /// The handshake is decided: [`Handshake::into_progress`] says how.
+    Decided,
 }
 
 impl core::fmt::Debug for Handshake<'_> {
@@ -94,12 +119,12 @@ impl core::fmt::Debug for Handshake<'_> {
     }
 }
 
-/// What the bytes received so far decide.
+/// What the bytes received so far decide: see [`Handshake::into_progress`].
 #[derive(Debug)]
 #[must_use = "a handshake that needs more bytes is handed back here; a decided one must be answered"]
 pub enum Progress<'a> {
     /// The head is incomplete, below the size limit, and the stream is open:
-    /// read more into the handshake handed back.
+    /// the handshake, to read more into.
     NeedMore(Handshake<'a>),
     /// A valid handshake (rules 1 to 13 hold): the application inspects the
     /// request, then answers with [`Request::accept`], [`Request::accept_with`]
@@ -149,7 +174,7 @@ impl<'a> Handshake<'a> {
         if buf.len() < config.max_head_len {
             return Err(BufferTooSmall { required: config.max_head_len });
         }
-        Ok(Handshake { config, buf, filled: 0, parser: Parser::new(), seen: Seen::default() })
+        Ok(Handshake { config, buf, filled: 0, parser: Parser::new(), seen: Seen::default(), decided: None })
     }
 
     /// Where the next read goes: the part of the buffer not filled yet. It is
@@ -166,32 +191,48 @@ impl<'a> Handshake<'a> {
     /// Takes in `n` more bytes, which a read just put at the start of
     /// [`Handshake::unfilled`]; `n == 0` is the end of the stream, as
     /// [`std::io::Read::read`] returns it. An `n` larger than the unfilled
-    /// part counts as all of it.
+    /// part counts as all of it. Says whether the handshake is decided; once
+    /// it is, [`Handshake::into_progress`] gives the decision, and further
+    /// bytes only join the ones after the head.
     ///
     /// Only the new bytes are parsed, so reading a head byte by byte costs
-    /// what reading it at once does. The outcome depends on the first
+    /// what reading it at once does. The decision depends on the first
     /// `max_head_len` bytes alone, never on how they were split into reads,
-    /// and after the end of the stream it is never [`Progress::NeedMore`].
-    pub fn filled(mut self, n: usize) -> Progress<'a> {
+    /// and the end of the stream always decides.
+    pub fn filled(&mut self, n: usize) -> Status {
         let end_of_stream = n == 0;
         self.filled = self.filled.saturating_add(n).min(self.buf.len());
+        if self.decided.is_some() {
+            return Status::Decided;
+        }
         let limit = self.config.max_head_len;
-        let Handshake { config, buf, filled, parser, seen } = &mut self;
+        let Handshake { config, buf, filled, parser, seen, .. } = self;
         let window = buf.get(..(*filled).min(limit)).unwrap_or_default();
         let scan = parser.scan(window, |name, value| {
             seen.see(name.of(window), value.of(window), value, config.protocols);
         });
         let window_len = window.len();
-        let rule = match scan {
-            Scan::Failed(rule) => rule,
-            Scan::Complete(_) if self.too_many_fields() => Rule::HeadTooLarge,
-            Scan::Complete(head_len) => return self.validate(head_len),
-            Scan::Incomplete if window_len >= limit => Rule::HeadTooLarge,
-            Scan::Incomplete if end_of_stream && self.too_many_fields() => Rule::HeadTooLarge,
-            Scan::Incomplete if end_of_stream => Rule::StreamEnded,
-            Scan::Incomplete => return Progress::NeedMore(self),
+        self.decided = match scan {
+            Scan::Failed(rule) => Some(Decided::Broken(rule)),
+            Scan::Complete(_) if self.too_many_fields() => Some(Decided::Broken(Rule::HeadTooLarge)),
+            Scan::Complete(head_len) => Some(Decided::Complete(head_len)),
+            Scan::Incomplete if window_len >= limit => Some(Decided::Broken(Rule::HeadTooLarge)),
+            Scan::Incomplete if end_of_stream && self.too_many_fields() => Some(Decided::Broken(Rule::HeadTooLarge)),
+            Scan::Incomplete if end_of_stream => Some(Decided::Broken(Rule::StreamEnded)),
+            Scan::Incomplete => return Status::NeedMore,
         };
-        Progress::Reject(self.reject(rule))
+        Status::Decided
+    }
+
+    /// The handshake's progress: the handshake back while it needs more
+    /// bytes, else the valid request (rules 3 to 13 are checked here, once)
+    /// or the rejection.
+    pub fn into_progress(self) -> Progress<'a> {
+        match self.decided {
+            None => Progress::NeedMore(self),
+            Some(Decided::Broken(rule)) => Progress::Reject(self.reject(rule)),
+            Some(Decided::Complete(head_len)) => self.validate(head_len),
+        }
     }
 
     /// The answer when the handshake deadline passes while the handshake
@@ -203,7 +244,7 @@ impl<'a> Handshake<'a> {
 
     /// Checks rules 3 to 13 over the complete head of `head_len` bytes.
     fn validate(self, head_len: usize) -> Progress<'a> {
-        let Handshake { config, buf, filled, parser, seen } = self;
+        let Handshake { config, buf, filled, parser, seen, .. } = self;
         let line = parser.request_line();
         let received: &'a [u8] = buf;
         let received = received.get(..filled).unwrap_or_default();

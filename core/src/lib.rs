@@ -7,10 +7,10 @@
 //! Three layers, each usable alone:
 //!
 //! - [`Handshake`]: sans-IO. Read the client's bytes into
-//!   [`Handshake::unfilled`] and report them with [`Handshake::filled`];
-//!   it answers [`Progress::NeedMore`], [`Progress::Request`] (a valid
-//!   request for the application to inspect, then accept or refuse) or
-//!   [`Progress::Reject`] (a broken rule). A [`Response`] writes itself into
+//!   [`Handshake::unfilled`] and report them with [`Handshake::filled`]
+//!   until it is decided; [`Handshake::into_progress`] then gives a
+//!   [`Progress::Request`] (a valid request for the application to inspect,
+//!   then accept or refuse) or a [`Progress::Reject`] (a broken rule). A [`Response`] writes itself into
 //!   a buffer of [`MAX_RESPONSE_LEN`] bytes. Nothing allocates.
 //! - [`delivery`]: contract section 5 as a state machine with the time
 //!   passed in: the head deadline, writing and flushing the whole response,
@@ -26,18 +26,18 @@
 //!
 //! ```
 //! use std::io::{Read, Write};
-//! use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Refusal, ValidConfig};
+//! use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Refusal, Status, ValidConfig};
 //!
 //! fn answer(stream: &mut (impl Read + Write), config: &ValidConfig<'_>) -> std::io::Result<bool> {
 //!     let mut buf = vec![0; config.max_head_len];
 //!     let mut handshake = Handshake::new(config, &mut buf).map_err(std::io::Error::other)?;
-//!     let progress = loop {
+//!     loop {
 //!         let n = stream.read(handshake.unfilled())?;
-//!         match handshake.filled(n) {
-//!             Progress::NeedMore(more) => handshake = more,
-//!             decided => break decided,
+//!         if handshake.filled(n) == Status::Decided {
+//!             break;
 //!         }
-//!     };
+//!     }
+//!     let progress = handshake.into_progress();
 //!     let not_found = Refusal::new(404).map_err(std::io::Error::other)?;
 //!     let response = match &progress {
 //!         // The application decides: here, only /chat is served.
@@ -46,7 +46,7 @@
 //!         }
 //!         Progress::Request(request) => request.accept(),
 //!         Progress::Reject(rejection) => rejection.response(),
-//!         Progress::NeedMore(_) => unreachable!("the loop ends on a decision"),
+//!         Progress::NeedMore(_) => unreachable!("the loop ends once decided"),
 //!     };
 //!     let mut out = [0; MAX_RESPONSE_LEN];
 //!     let len = response.write(&mut out).map_err(std::io::Error::other)?;
@@ -90,3 +90,8 @@ pub mod delivery;
 pub mod blocking;
 
 pub use handshake::*;
+
+/// The crate README's example, compiled and run as a test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{KEY, feed, get};
-use ws_handshake::{DecisionError, Handshake, Progress, Refusal, ValidConfig};
+use ws_handshake::{DecisionError, Handshake, Progress, Refusal, Status, ValidConfig};
 
 /// Reads were the caller's to assemble: passing only the new bytes where
 /// the whole buffer was expected answered a valid handshake with 405. Now
@@ -33,21 +33,58 @@ fn an_overlong_count_is_clamped() {
     let request = get(&[], &[]);
     let mut buf = vec![0; 8192];
     buf[..request.len()].copy_from_slice(&request);
-    let handshake = Handshake::new(&config, &mut buf).unwrap();
-    let Progress::Request(accepted) = handshake.filled(usize::MAX) else { panic!("not accepted") };
+    let mut handshake = Handshake::new(&config, &mut buf).unwrap();
+    assert_eq!(handshake.filled(usize::MAX), Status::Decided);
+    let Progress::Request(accepted) = handshake.into_progress() else { panic!("not accepted") };
     assert_eq!(accepted.head_len(), request.len());
     assert_eq!(accepted.leftover().len(), 8192 - request.len(), "the whole buffer counts as read");
 }
 
-/// After a rejection (rule 14 here) there is no handshake left to feed: the
-/// rejection is all `Progress::Reject` holds.
+/// A second `filled` after a rejection (rule 14 here) used to say "need
+/// more". A decision is final: more bytes, or another end of stream, leave
+/// it as it was, and the rejection is all `Progress::Reject` holds.
 #[test]
-fn a_rejection_is_terminal() {
+fn a_decision_is_terminal() {
     let config = ValidConfig::default();
     let mut buf = [0; 8192];
-    let progress = feed(&config, &mut buf, b"GET /chat HTTP/1.1\r\n", 100, true);
+    let mut handshake = Handshake::new(&config, &mut buf).unwrap();
+    handshake.unfilled()[..5].copy_from_slice(b"GET /");
+    assert_eq!(handshake.filled(5), Status::NeedMore);
+    assert_eq!(handshake.filled(0), Status::Decided);
+    handshake.unfilled()[..4].copy_from_slice(b"chat");
+    assert_eq!(handshake.filled(4), Status::Decided);
+    assert_eq!(handshake.filled(0), Status::Decided);
+    let progress = handshake.into_progress();
     let Progress::Reject(rejection) = progress else { panic!("{progress:?}") };
     assert_eq!(rejection.rule().number(), "14");
+
+    // Bytes after a valid head join the client's first frames.
+    let request = get(&[], &[]);
+    let mut buf = [0; 8192];
+    let mut handshake = Handshake::new(&config, &mut buf).unwrap();
+    handshake.unfilled()[..request.len()].copy_from_slice(&request);
+    assert_eq!(handshake.filled(request.len()), Status::Decided);
+    handshake.unfilled()[..2].copy_from_slice(&[0x81, 0x80]);
+    assert_eq!(handshake.filled(2), Status::Decided);
+    let Progress::Request(accepted) = handshake.into_progress() else { panic!("not accepted") };
+    assert_eq!(accepted.leftover(), [0x81, 0x80]);
+}
+
+/// Asking for the progress too early loses nothing: the handshake comes
+/// back, to read more into.
+#[test]
+fn an_early_progress_gives_the_handshake_back() {
+    let config = ValidConfig::default();
+    let request = get(&[], &[]);
+    let mut buf = [0; 8192];
+    let mut handshake = Handshake::new(&config, &mut buf).unwrap();
+    handshake.unfilled()[..10].copy_from_slice(&request[..10]);
+    assert_eq!(handshake.filled(10), Status::NeedMore);
+    let Progress::NeedMore(mut handshake) = handshake.into_progress() else { panic!("decided early") };
+    let rest = request.len() - 10;
+    handshake.unfilled()[..rest].copy_from_slice(&request[10..]);
+    assert_eq!(handshake.filled(rest), Status::Decided);
+    assert!(matches!(handshake.into_progress(), Progress::Request(_)));
 }
 
 /// A buffer too small for the head limit is refused before any read.
@@ -90,7 +127,11 @@ fn the_applications_mistakes_are_errors() {
             "a field value holds a control byte or starts or ends with whitespace",
         ),
         (refusal().with_field("X-A", " 1"), DecisionError::InvalidFieldValue, ""),
-        (refusal().with_field("X-A", &long), DecisionError::FieldsTooLong, "the field lines are longer than 1024 bytes"),
+        (
+            refusal().with_field("X-A", &long),
+            DecisionError::FieldsTooLong,
+            "the field lines are longer than 1024 bytes",
+        ),
         (refusal().with_body(&body), DecisionError::BodyTooLong, "the body is longer than 512 bytes"),
         (
             (0..9).try_fold(refusal(), |refusal, _| refusal.with_field("X-A", "1")),

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 
 use ws_handshake::blocking::{self, Step};
-use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Refusal, ValidConfig};
+use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Refusal, Status, ValidConfig};
 
 use crate::decision::{self, Answer, Decision};
 use crate::model::{self, End, Expected};
@@ -62,14 +62,16 @@ pub fn feed<R>(
             }
             unfilled[..n].copy_from_slice(&bytes[from..from + n]);
             from = stop;
-            handshake = match handshake.filled(n) {
-                Progress::NeedMore(more) => more,
-                progress => return decided(progress),
-            };
+            if handshake.filled(n) == Status::Decided {
+                return decided(handshake.into_progress());
+            }
         }
         match end {
-            End::Open => decided(Progress::NeedMore(handshake)),
-            End::Eof => decided(handshake.filled(0)),
+            End::Open => decided(handshake.into_progress()),
+            End::Eof => {
+                let _ = handshake.filled(0);
+                decided(handshake.into_progress())
+            }
             End::Deadline => decided(Progress::Reject(handshake.timed_out())),
         }
     })

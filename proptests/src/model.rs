@@ -1,7 +1,7 @@
 //! The model: a small, slow, obviously correct statement of the contract.
 //!
-//! It reads `HANDSHAKE-CONTRACT.md` (and the README's choices where the
-//! contract is silent) directly, line by line, and never calls the core.
+//! It reads the contract (`docs/CONTRACT.md`, its choices in section 3.4
+//! included) directly, line by line, and never calls the core.
 
 use std::net::Ipv6Addr;
 

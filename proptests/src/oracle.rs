@@ -1,5 +1,5 @@
 //! The oracle: judges a server's response to a request, without calling the
-//! core. It knows the response shapes of `HANDSHAKE-CONTRACT.md` section 4
+//! core. It knows the response shapes of the contract's section 4
 //! and computes `Sec-WebSocket-Accept` itself, so a bug in the core's writer
 //! must be made twice to go unseen; it takes only the body texts from the core.
 

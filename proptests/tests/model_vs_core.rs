@@ -3,7 +3,7 @@
 //! ended, and on every prefix, fed at once or read by read, with the stream
 //! open, ended or timed out.
 
-use ws_handshake::{Config, Handshake, OriginPolicy, Progress, ValidConfig};
+use ws_handshake::{Config, Handshake, OriginPolicy, Status, ValidConfig};
 use ws_handshake_proptests::harness;
 use ws_handshake_proptests::model::{self, End, Expected};
 
@@ -292,11 +292,11 @@ fn model_and_core_agree_on_every_prefix() {
                 if let Some(mut handshake) = reading.take_if(|_| len > 0) {
                     handshake.unfilled()[0] = bytes[len - 1];
                     let read = match handshake.filled(1) {
-                        Progress::NeedMore(more) => {
-                            reading = Some(more);
+                        Status::NeedMore => {
+                            reading = Some(handshake);
                             Expected::NeedMore
                         }
-                        decided => harness::outcome(&decided),
+                        Status::Decided => harness::outcome(&handshake.into_progress()),
                     };
                     answers.push(("read by read".into(), model::expect(&config, prefix, End::Open), read));
                 }

@@ -19,11 +19,11 @@ const SHA1_IV: [u32; 5] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476, 0
 /// Computes the `Sec-WebSocket-Accept` value for a `Sec-WebSocket-Key` value.
 ///
 /// > the server has to take the value (as present in the header field, e.g.,
-/// > the base64-encoded [RFC4648] version minus any leading and trailing
+/// > the base64-encoded \[RFC4648\] version minus any leading and trailing
 /// > whitespace) and concatenate this with the Globally Unique Identifier
-/// > (GUID, [RFC4122]) "258EAFA5-E914-47DA-95CA-C5AB0DC85B11" [...]. A SHA-1
-/// > hash (160 bits) [FIPS.180-3], base64-encoded (see Section 4 of
-/// > [RFC4648]), of this concatenation is then returned in the server's
+/// > (GUID, \[RFC4122\]) "258EAFA5-E914-47DA-95CA-C5AB0DC85B11" [...]. A SHA-1
+/// > hash (160 bits) \[FIPS.180-3\], base64-encoded (see Section 4 of
+/// > \[RFC4648\]), of this concatenation is then returned in the server's
 /// > handshake.                                      (RFC 6455 section 1.3)
 ///
 /// ```

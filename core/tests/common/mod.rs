@@ -1,7 +1,7 @@
 //! Requests shared by the core's test files.
 #![allow(dead_code, reason = "each test file uses some of these")]
 
-use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, ValidConfig};
+use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Status, ValidConfig};
 
 /// The key of RFC 6455's example (section 1.3).
 pub const KEY: &str = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -48,12 +48,14 @@ pub fn feed<'a>(
         let unfilled = handshake.unfilled();
         let n = piece.len().min(unfilled.len());
         unfilled[..n].copy_from_slice(&piece[..n]);
-        handshake = match handshake.filled(n) {
-            Progress::NeedMore(more) => more,
-            decided => return decided,
-        };
+        if handshake.filled(n) == Status::Decided {
+            return handshake.into_progress();
+        }
     }
-    if end_of_stream { handshake.filled(0) } else { Progress::NeedMore(handshake) }
+    if end_of_stream {
+        let _ = handshake.filled(0);
+    }
+    handshake.into_progress()
 }
 
 /// The response bytes the contract's defaults give for `progress` (empty
