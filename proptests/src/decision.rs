@@ -188,3 +188,30 @@ pub fn decision() -> BoxedStrategy<Decision> {
     ]
     .boxed()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every status from 0 to 999, as the application's refusal: the core
+    /// takes exactly the registered 4xx and 5xx codes, with their phrases.
+    #[test]
+    fn every_status_is_taken_or_refused_as_registered() {
+        for status in 0..1000 {
+            let decision = Decision::Reject { status, fields: Vec::new(), body: String::new() };
+            let core = Refusal::new(status).map(|refusal| (refusal.status(), refusal.reason()));
+            match expect(&decision, &[], None) {
+                Answer::Refusal(bytes) => {
+                    let reason = REASONS.iter().find(|(code, _)| *code == status).map(|(_, reason)| *reason);
+                    assert!(bytes.starts_with(format!("HTTP/1.1 {status} {}\r\n", reason.unwrap()).as_bytes()));
+                    assert_eq!(core, Ok((status, reason.unwrap())), "{status}");
+                }
+                Answer::Error(name) => {
+                    assert_eq!(name, "UnknownStatus");
+                    assert_eq!(core, Err(DecisionError::UnknownStatus(status)), "{status}");
+                }
+                Answer::Switch(_) => unreachable!(),
+            }
+        }
+    }
+}
