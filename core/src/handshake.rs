@@ -238,6 +238,7 @@ impl<'a> Handshake<'a> {
     /// The answer when the handshake deadline passes while the handshake
     /// still needs more bytes: 408 (rule 15), or 431 when the head already
     /// has more than `max_headers` fields (rule 2).
+    #[must_use = "the rejection must be sent"]
     pub fn timed_out(self) -> Rejection {
         self.reject(if self.too_many_fields() { Rule::HeadTooLarge } else { Rule::HeadTimeout })
     }
