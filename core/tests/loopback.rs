@@ -197,8 +197,9 @@ fn paths_not_served_get_404() {
     let response = exchange(addr, &request("GET /other HTTP/1.1", &[], &[]), false);
     assert_eq!(response.status_line, "HTTP/1.1 404 Not Found", "{response:?}");
     assert_eq!(response.field("Connection"), Some("close"), "{response:?}");
-    assert_eq!(response.field("Content-Length"), Some("0"), "{response:?}");
-    assert!(response.body.is_empty(), "{response:?}");
+    let body = "No WebSocket is served at this path.\n";
+    assert_eq!(response.field("Content-Length"), Some(body.len().to_string().as_str()), "{response:?}");
+    assert_eq!(response.body, body.as_bytes(), "{response:?}");
 
     let (mut socket, response) =
         tungstenite::client::client(format!("ws://{addr}/chat?x=1"), connect(addr)).expect("/chat is served");

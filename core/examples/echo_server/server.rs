@@ -110,10 +110,13 @@ pub fn handle(stream: TcpStream, peer: SocketAddr, settings: &Settings) -> Strin
     }
 }
 
-/// The answer to a path the server does not serve.
+/// The answer to a path the server does not serve (checked when compiling).
 const NOT_FOUND: Refusal<'static> = match Refusal::new(404) {
-    Ok(refusal) => refusal,
-    Err(_) => unreachable!(),
+    Ok(refusal) => match refusal.with_body("No WebSocket is served at this path.\n") {
+        Ok(refusal) => refusal,
+        Err(_) => panic!("the body is short"),
+    },
+    Err(_) => panic!("404 is registered"),
 };
 
 /// Sends every text and binary message back; returns how many it echoed once
