@@ -183,11 +183,6 @@ impl<'a> Handshake<'a> {
         self.buf.get_mut(self.filled..).unwrap_or_default()
     }
 
-    /// The bytes received so far.
-    pub fn received(&self) -> &[u8] {
-        self.buf.get(..self.filled).unwrap_or_default()
-    }
-
     /// Takes in `n` more bytes, which a read just put at the start of
     /// [`Handshake::unfilled`]; `n == 0` is the end of the stream, as
     /// [`std::io::Read::read`] returns it. An `n` larger than the unfilled

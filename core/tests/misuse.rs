@@ -87,6 +87,19 @@ fn an_early_progress_gives_the_handshake_back() {
     assert!(matches!(handshake.into_progress(), Progress::Request(_)));
 }
 
+/// A handshake shows where it is, not the 8 KiB of its buffer.
+#[test]
+fn a_handshake_debugs_briefly() {
+    let config = ValidConfig::default();
+    let mut buf = [0; 8192];
+    let mut handshake = Handshake::new(&config, &mut buf).unwrap();
+    handshake.unfilled()[..4].copy_from_slice(b"GET ");
+    let _ = handshake.filled(4);
+    let shown = format!("{handshake:?}");
+    assert!(shown.starts_with("Handshake { filled: 4, parser: Parser {"), "{shown}");
+    assert!(shown.len() < 1000, "{shown}");
+}
+
 /// A buffer too small for the head limit is refused before any read.
 #[test]
 fn a_short_buffer_is_refused() {
