@@ -443,3 +443,26 @@ fn rejections_are_framed_and_end_in_fin() {
         );
     }
 }
+
+/// On a real socket, the driver hands the stream back with the read timeout
+/// the caller had set, after using its own for the deadline.
+#[test]
+fn the_callers_read_timeout_survives_the_driver() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("local address");
+    let client = thread::spawn(move || {
+        let mut stream = connect(addr);
+        stream.write_all(&get(&[], &[])).expect("the request");
+        let mut received = Vec::new();
+        read_until(&mut stream, &mut received, |r| head_end(r).is_some());
+    });
+    let (stream, _) = listener.accept().expect("accept");
+    stream.set_read_timeout(Some(Duration::from_millis(4321))).expect("set the caller's timeout");
+    // The kernel rounds it to its clock's ticks: compare with what it keeps.
+    let caller = stream.read_timeout().expect("read the timeout");
+    let config = ValidConfig::default();
+    let mut head = [0; 8192];
+    let upgraded = ws_handshake::blocking::accept(stream, &config, &Options::default(), &mut head).expect("accepted");
+    assert_eq!(upgraded.stream.read_timeout().expect("read the timeout"), caller);
+    client.join().expect("the client");
+}

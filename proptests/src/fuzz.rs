@@ -203,6 +203,7 @@ fn schedule(u: &mut Unstructured<'_>, bytes: &[u8]) -> arbitrary::Result<Schedul
             0 => reads.push(Read::Timeout),
             1 => reads.push(Read::WouldBlock),
             2 => reads.push(Read::Fail(fault(what / 8))),
+            3 => reads.push(Read::FailLate(fault(what / 8))),
             _ => {}
         }
     }

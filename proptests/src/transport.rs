@@ -63,6 +63,9 @@ pub enum Read {
     Timeout,
     /// `WouldBlock` at once, as from a non-blocking stream; no time passes.
     WouldBlock,
+    /// The read waits out its timeout (the clock jumps by it), then fails
+    /// with this kind: a reset noticed late.
+    FailLate(ErrorKind),
     /// Fails with this kind.
     Fail(ErrorKind),
 }
@@ -207,12 +210,15 @@ impl Transport for FaultyTransport {
                 self.received.extend_from_slice(&data[..n]);
                 Ok(n)
             }
-            Some(Read::Timeout) => {
+            Some(read @ (Read::Timeout | Read::FailLate(_))) => {
                 let Some(timeout) = self.read_timeout else {
                     return Err(io::Error::other("a blocking read without a timeout would hang"));
                 };
                 CLOCK.with(|(_, elapsed)| elapsed.set(elapsed.get() + timeout));
-                Err(ErrorKind::WouldBlock.into())
+                match read {
+                    Read::FailLate(kind) => Err(self.inject(Call::Read, kind)),
+                    _ => Err(ErrorKind::WouldBlock.into()),
+                }
             }
             Some(Read::WouldBlock) => Err(self.inject(Call::Read, ErrorKind::WouldBlock)),
             Some(Read::Fail(kind)) => Err(self.inject(Call::Read, kind)),
@@ -300,6 +306,7 @@ pub fn schedule(bytes: Vec<u8>) -> impl Strategy<Value = Schedule> {
         2 => Just(Read::WouldBlock),
         1 => Just(Read::Timeout),
         2 => kind().prop_map(Read::Fail),
+        1 => kind().prop_map(Read::FailLate),
     ];
     (
         prop::collection::vec((0..=len, prop::option::of(read_fault)), 0..6),

@@ -132,6 +132,22 @@ fn a_non_blocking_stream_is_an_error_not_a_busy_loop() {
     assert!(mem.calls < 10, "{} calls", mem.calls);
 }
 
+/// A read that fails after waiting (a reset noticed late) is an error, not
+/// a timeout: only `WouldBlock` and `TimedOut` mean the wait ran out.
+#[test]
+fn a_late_failure_is_an_error_not_a_timeout() {
+    let config = ValidConfig::default();
+    for (reads, step) in [
+        (vec![Read::Data(b"GET /".to_vec()), Read::FailLate(ErrorKind::ConnectionReset)], Step::ReadHead),
+        (vec![Read::Data(b"\x16".to_vec()), Read::FailLate(ErrorKind::ConnectionReset)], Step::Linger),
+    ] {
+        let mut mem = FaultyTransport::new(Schedule { reads, ..Schedule::default() });
+        let err = accept(&config, Limits::default(), &mut mem, &mut [0; 8192]).unwrap_err();
+        let Error::Io { step: failed, source, .. } = err else { panic!("{err:?}") };
+        assert_eq!((failed, source.kind()), (step, ErrorKind::ConnectionReset));
+    }
+}
+
 #[test]
 fn the_callers_read_timeout_is_restored() {
     let config = ValidConfig::default();
