@@ -22,8 +22,9 @@ pub struct Request<'a> {
     pub(in crate::handshake) target: &'a str,
     /// The path and query of the target.
     pub(in crate::handshake) path: &'a str,
-    pub(in crate::handshake) host: &'a str,
-    pub(in crate::handshake) key: &'a str,
+    /// Checked ASCII: the accessors give it as `&str`.
+    pub(in crate::handshake) host: &'a [u8],
+    pub(in crate::handshake) key: &'a [u8],
     pub(in crate::handshake) origin: Option<&'a [u8]>,
     /// The configuration's choice of subprotocol (contract section 3.2).
     pub(in crate::handshake) selected: Option<&'a str>,
@@ -53,14 +54,14 @@ impl<'a> Request<'a> {
     }
 
     /// The `Host` field's value, OWS trimmed; a valid `uri-host [ ":" port ]`.
-    pub const fn host(&self) -> &'a str {
-        self.host
+    pub fn host(&self) -> &'a str {
+        ascii(self.host)
     }
 
     /// The `Sec-WebSocket-Key` value, OWS trimmed: 22 base64 characters and
     /// `==`.
-    pub const fn key(&self) -> &'a str {
-        self.key
+    pub fn key(&self) -> &'a str {
+        ascii(self.key)
     }
 
     /// The `Origin` value when the client sent one, as the origin policy
@@ -144,6 +145,12 @@ impl<'a> Request<'a> {
             .flat_map(|(_, value)| list_elements(value))
             .filter(|element| !element.is_empty())
     }
+}
+
+/// Checked ASCII as text. Converted when asked for, not when the head is
+/// checked: the 101 needs the bytes only.
+fn ascii(bytes: &[u8]) -> &str {
+    core::str::from_utf8(bytes).unwrap_or_default()
 }
 
 /// The field lines of a valid head, in order: see [`Request::fields`].

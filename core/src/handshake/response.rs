@@ -60,13 +60,13 @@ pub struct Response<'a>(Kind<'a>);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind<'a> {
-    Switch { key: &'a str, protocol: Option<&'a str> },
+    Switch { key: &'a [u8], protocol: Option<&'a str> },
     Rejection(Rejection),
     Refusal(&'a Refusal<'a>),
 }
 
 impl<'a> Response<'a> {
-    pub(in crate::handshake) const fn switch(key: &'a str, protocol: Option<&'a str>) -> Self {
+    pub(in crate::handshake) const fn switch(key: &'a [u8], protocol: Option<&'a str>) -> Self {
         Response(Kind::Switch { key, protocol })
     }
 
@@ -135,7 +135,7 @@ impl<'a> Response<'a> {
         match &self.0 {
             Kind::Switch { key, protocol } => {
                 out.put(SWITCHING);
-                out.line(ACCEPT_NAME, &accept_key(key.as_bytes()));
+                out.line(ACCEPT_NAME, &accept_key(key));
                 if let Some(protocol) = protocol {
                     out.line(PROTOCOL_NAME, protocol.as_bytes());
                 }
@@ -237,7 +237,7 @@ mod tests {
     #[test]
     fn the_longest_responses_fit_exactly() {
         let protocol = "p".repeat(MAX_PROTOCOL_LEN);
-        let switch = Response::switch("dGhlIHNhbXBsZSBub25jZQ==", Some(&protocol));
+        let switch = Response::switch(b"dGhlIHNhbXBsZSBub25jZQ==", Some(&protocol));
         assert_eq!(switch.write(&mut [0; MAX_RESPONSE_LEN]), Ok(MAX_SWITCH_LEN));
 
         // Fields of 128 bytes a line, eight of them: 1024 bytes.

@@ -43,8 +43,6 @@ pub(in crate::handshake) fn validate<'a>(
     // a Host header field with an invalid field value." (RFC 9112 3.2)
     let host = fields.host.once().ok_or(Rule::InvalidHost)?.of(head);
     let (host_name, host_port) = host_port(host).ok_or(Rule::InvalidHost)?;
-    // A valid host is ASCII, so it is UTF-8.
-    let host = core::str::from_utf8(host).map_err(|_| Rule::InvalidHost)?;
 
     // Rule 7. The opening handshake is a GET without content: no
     // Transfer-Encoding, and Content-Length absent or exactly 0.
@@ -72,8 +70,6 @@ pub(in crate::handshake) fn validate<'a>(
     // Rule 10. "A |Sec-WebSocket-Key| header field with a base64-encoded
     // value that, when decoded, is 16 bytes in length." (RFC 6455 4.2.1)
     let key = fields.key.once().map(|key| key.of(head)).filter(|key| is_websocket_key(key)).ok_or(Rule::InvalidKey)?;
-    // A valid key is base64, so it is UTF-8.
-    let key = core::str::from_utf8(key).map_err(|_| Rule::InvalidKey)?;
 
     // Rule 11. "A |Sec-WebSocket-Version| header field, with a value of 13."
     // (RFC 6455 4.2.1); otherwise 426 with the versions the server speaks.
