@@ -504,3 +504,25 @@ fn every_rules_reason_is_its_statuss_canonical_phrase() {
         assert_eq!(ws_handshake::reason_phrase(rule.status()), Some(rule.reason()), "{rule:?}");
     }
 }
+
+/// A configured subprotocol of exactly `MAX_PROTOCOL_LEN` bytes is valid
+/// and selected, and its 101 fits the published buffer; one byte more is
+/// refused when the configuration is checked.
+#[test]
+fn the_longest_subprotocol_is_served() {
+    let long = "p".repeat(ws_handshake::MAX_PROTOCOL_LEN);
+    let protocols = [long.as_str()];
+    let config = Config { protocols: &protocols, ..Config::default() }.validate().expect("a valid configuration");
+    let request = get(&[], &[&format!("Sec-WebSocket-Protocol: {long}")]);
+    let mut buf = [0; 8192];
+    let progress = feed(&config, &mut buf, &request, request.len(), false);
+    let Progress::Request(accepted) = &progress else { panic!("not accepted") };
+    assert_eq!(accepted.selected_protocol(), Some(long.as_str()));
+    let response = response_bytes(&progress);
+    assert!(response.ends_with(format!("Sec-WebSocket-Protocol: {long}\r\n\r\n").as_bytes()));
+
+    let longer = format!("{long}p");
+    let protocols = [longer.as_str()];
+    let error = Config { protocols: &protocols, ..Config::default() }.validate().unwrap_err();
+    assert_eq!(error, ws_handshake::ConfigError::ProtocolTooLong);
+}
