@@ -12,11 +12,18 @@ const ACCEPT_NAME: &[u8] = b"Sec-WebSocket-Accept: ";
 const PROTOCOL_NAME: &[u8] = b"Sec-WebSocket-Protocol: ";
 const CLOSE: &[u8] = b"Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n";
 const LENGTH_NAME: &[u8] = b"Content-Length: ";
+const CRLF: &[u8] = b"\r\n";
 
 /// The longest 101: the one that selects a subprotocol of
 /// [`MAX_PROTOCOL_LEN`] bytes.
-const MAX_SWITCH_LEN: usize =
-    SWITCHING.len() + ACCEPT_NAME.len() + ACCEPT_KEY_LEN + 2 + PROTOCOL_NAME.len() + MAX_PROTOCOL_LEN + 2 + 2;
+const MAX_SWITCH_LEN: usize = SWITCHING.len()
+    + ACCEPT_NAME.len()
+    + ACCEPT_KEY_LEN
+    + CRLF.len()
+    + PROTOCOL_NAME.len()
+    + MAX_PROTOCOL_LEN
+    + CRLF.len()
+    + CRLF.len();
 
 /// The longest error response: the application's refusal with the longest
 /// reason phrase, fields and body. (Every rule's rejection is shorter; a
@@ -25,10 +32,10 @@ const MAX_ERROR_LEN: usize = b"HTTP/1.1 000 \r\n".len()
     + MAX_REASON_LEN
     + CLOSE.len()
     + LENGTH_NAME.len()
-    + 3
-    + 2
+    + b"000".len()
+    + CRLF.len()
     + MAX_REFUSAL_FIELDS_LEN
-    + 2
+    + CRLF.len()
     + MAX_REFUSAL_BODY_LEN;
 
 /// The longest response of any kind: a buffer of this size always suffices.
@@ -139,7 +146,7 @@ impl<'a> Response<'a> {
                 if let Some(protocol) = protocol {
                     out.line(PROTOCOL_NAME, protocol.as_bytes());
                 }
-                out.put(b"\r\n");
+                out.put(CRLF);
             }
             Kind::Rejection(rejection) => {
                 let rule = rejection.rule();
@@ -185,7 +192,7 @@ impl Out<'_> {
     fn line(&mut self, name: &[u8], value: &[u8]) {
         self.put(name);
         self.put(value);
-        self.put(b"\r\n");
+        self.put(CRLF);
     }
 
     /// The status line and the fields every error response has; no
@@ -198,13 +205,13 @@ impl Out<'_> {
         if let Some(body) = body {
             self.put(LENGTH_NAME);
             self.decimal(body.len());
-            self.put(b"\r\n");
+            self.put(CRLF);
         }
     }
 
     /// The blank line and the body.
     fn error_body(&mut self, body: Option<&str>) {
-        self.put(b"\r\n");
+        self.put(CRLF);
         self.put(body.unwrap_or_default().as_bytes());
     }
 
