@@ -39,7 +39,10 @@ const MAX_ERROR_LEN: usize = b"HTTP/1.1 000 \r\n".len()
     + MAX_REFUSAL_BODY_LEN;
 
 /// The longest response of any kind: a buffer of this size always suffices.
-pub const MAX_RESPONSE_LEN: usize = if MAX_SWITCH_LEN > MAX_ERROR_LEN { MAX_SWITCH_LEN } else { MAX_ERROR_LEN };
+pub const MAX_RESPONSE_LEN: usize = MAX_ERROR_LEN;
+
+// The longest response is a refusal: a 101 is shorter, whatever it selects.
+const _: () = assert!(MAX_SWITCH_LEN < MAX_ERROR_LEN);
 
 /// The buffer given to [`Response::write`] was too small. Its contents are
 /// then unspecified.
@@ -257,7 +260,6 @@ mod tests {
         let body = "b".repeat(MAX_REFUSAL_BODY_LEN);
         let refusal = refusal.with_body(&body).unwrap();
         assert_eq!(Response::refusal(&refusal).write(&mut [0; MAX_RESPONSE_LEN]), Ok(MAX_ERROR_LEN));
-        assert_eq!(MAX_RESPONSE_LEN, MAX_ERROR_LEN.max(MAX_SWITCH_LEN));
 
         for &rule in Rule::ALL {
             let len = Rejection::new(rule, false).response().write(&mut [0; MAX_RESPONSE_LEN]).unwrap();
