@@ -17,12 +17,8 @@ const CRLF: &[u8] = b"\r\n";
 /// The longest 101: the one that selects a subprotocol of
 /// [`MAX_PROTOCOL_LEN`] bytes.
 const MAX_SWITCH_LEN: usize = SWITCHING.len()
-    + ACCEPT_NAME.len()
-    + ACCEPT_KEY_LEN
-    + CRLF.len()
-    + PROTOCOL_NAME.len()
-    + MAX_PROTOCOL_LEN
-    + CRLF.len()
+    + (ACCEPT_NAME.len() + ACCEPT_KEY_LEN + CRLF.len())
+    + (PROTOCOL_NAME.len() + MAX_PROTOCOL_LEN + CRLF.len())
     + CRLF.len();
 
 /// The longest error response: the application's refusal with the longest
