@@ -16,6 +16,7 @@ const CRLF: &[u8] = b"\r\n";
 
 /// The longest 101: the one that selects a subprotocol of
 /// [`MAX_PROTOCOL_LEN`] bytes.
+#[allow(dead_code, reason = "read by the assertion below, which Rust 1.85 does not count as a use")]
 const MAX_SWITCH_LEN: usize = SWITCHING.len()
     + (ACCEPT_NAME.len() + ACCEPT_KEY_LEN + CRLF.len())
     + (PROTOCOL_NAME.len() + MAX_PROTOCOL_LEN + CRLF.len())
