@@ -120,6 +120,7 @@ fn the_applications_mistakes_are_errors() {
     assert_eq!(accepted.accept_with(Some("superchat")), Err(DecisionError::ProtocolNotOffered));
     assert_eq!(accepted.accept_with(Some("CHAT")), Err(DecisionError::ProtocolNotOffered));
     assert_eq!(accepted.accept_with(Some("chat")).map(|response| response.protocol()), Ok(Some("chat")));
+    assert_eq!(accepted.reject(&Refusal::new(403).unwrap()).protocol(), None, "a refusal selects nothing");
 
     let refusal = || Refusal::new(403).unwrap();
     let long = "v".repeat(1020);

@@ -274,3 +274,36 @@ fn errors_name_the_step_and_the_status() {
     assert_eq!(err.to_string(), "the head buffer must hold 8192 bytes");
     assert_eq!(err.source().map(|source| source.to_string()), Some("the head buffer must hold 8192 bytes".into()));
 }
+
+/// A stream whose read timeout cannot be read is refused before any read.
+#[test]
+fn an_unreadable_read_timeout_is_an_error() {
+    #[derive(Debug)]
+    struct Blind(FaultyTransport);
+    impl blocking::Transport for Blind {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.0.read(buf)
+        }
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.0.flush()
+        }
+        fn shutdown_write(&mut self) -> std::io::Result<()> {
+            self.0.shutdown_write()
+        }
+        fn read_timeout(&self) -> std::io::Result<Option<Duration>> {
+            Err(ErrorKind::NotConnected.into())
+        }
+        fn set_read_timeout(&mut self, timeout: Option<Duration>) -> std::io::Result<()> {
+            self.0.set_read_timeout(timeout)
+        }
+    }
+    let config = ValidConfig::default();
+    let mut stream = Blind(FaultyTransport::reading(&[VALID]));
+    let err = blocking::accept(&mut stream, &config, &transport::options(), &mut [0; 8192]).unwrap_err();
+    let Error::Io { step: Step::SetReadTimeout, status: None, source } = err else { panic!("{err:?}") };
+    assert_eq!(source.kind(), ErrorKind::NotConnected);
+    assert_eq!(stream.0.calls, 0, "nothing was read");
+}
