@@ -19,7 +19,9 @@ pub const SPOKEN: &[&str] = &["chat", "superchat"];
 /// The configuration the properties run under: the contract's defaults,
 /// plus [`SPOKEN`].
 pub fn config() -> ValidConfig<'static> {
-    Config { protocols: SPOKEN, ..Config::default() }.validate().expect("a valid configuration")
+    // Checked once: the fuzz targets ask for it on every run.
+    static CONFIG: std::sync::OnceLock<ValidConfig<'static>> = std::sync::OnceLock::new();
+    *CONFIG.get_or_init(|| Config { protocols: SPOKEN, ..Config::default() }.validate().expect("a valid configuration"))
 }
 
 /// `text` with the case of each ASCII letter flipped where `flips` says.
