@@ -14,7 +14,7 @@ use crate::transport::{self, Call, FaultyTransport, MAX_CALLS, Schedule};
 /// The longest response [`run`] writes: the contract's defaults, a 101
 /// (at most 230 bytes, with a subprotocol of `MAX_PROTOCOL_LEN`) or a rule's
 /// rejection (at most 200), never the application's refusals, which
-/// `MAX_RESPONSE_LEN` (1.7 KiB) is sized for. A buffer that small keeps the
+/// `MAX_RESPONSE_LEN` (1,665 bytes) is sized for. A buffer that small keeps the
 /// fuzz targets fast under AddressSanitizer, which pays for every large
 /// stack array.
 const DEFAULT_RESPONSE_LEN: usize = 256;
