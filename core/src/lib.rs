@@ -76,7 +76,9 @@
 //! | `handshake/accept_key.rs` | the `Sec-WebSocket-Accept` value |
 //! | `handshake/response.rs` | the response writer |
 //! | `delivery.rs` | the delivery policy (contract section 5) |
+//! | `driver.rs` | what every driver reports |
 //! | `blocking.rs` | the blocking driver |
+//! | `tokio.rs` | the async driver (feature `tokio`) |
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -88,6 +90,12 @@ pub mod delivery;
 
 #[cfg(feature = "std")]
 pub mod blocking;
+
+#[cfg(feature = "std")]
+pub mod driver;
+
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 pub use handshake::*;
 

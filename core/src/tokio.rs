@@ -1,0 +1,189 @@
+//! The async driver (feature `tokio`): a [`Handshake`] and a [`Delivery`]
+//! over any tokio `AsyncRead + AsyncWrite + Unpin` stream, in a loop that
+//! does what the delivery policy says, exactly as [`crate::blocking`] does
+//! for blocking streams: the same deadline and 408, the whole response
+//! written and flushed, and after an error response the half-close and the
+//! bounded linger.
+//!
+//! The driver owns the deadline: do not wrap [`read_request`] or
+//! [`Pending::respond`] in `tokio::time::timeout`. Dropping either future
+//! drops the connection wherever it was, without the 408 a stalled client
+//! is owed or the linger that keeps an error response from being destroyed
+//! by a reset: they are not cancel-safe, by design, and need no outer
+//! timeout. (A response the client never reads can hold a write for ever;
+//! bound that with the stream's own write timeout if you need to.)
+//!
+//! This module uses the crate's public items only.
+
+use std::io::{self, ErrorKind};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::time::{Instant, timeout};
+
+use crate::delivery::{DISCARD_CHUNK, Delivery, Limits, Next, Outcome};
+pub use crate::driver::{Error, Step, Upgraded};
+use crate::{Handshake, Progress, Request, Response, Rule, Status, ValidConfig};
+
+/// A valid request whose answer the application has not given yet. The
+/// head deadline no longer runs.
+#[derive(Debug)]
+#[must_use = "the client waits for an answer: call `respond`"]
+pub struct Pending<'a, S> {
+    connection: Connection<S>,
+    request: Request<'a>,
+}
+
+impl<'a, S: AsyncRead + AsyncWrite + Unpin> Pending<'a, S> {
+    /// The request, to inspect before answering.
+    pub const fn request(&self) -> &Request<'a> {
+        &self.request
+    }
+
+    /// Sends `response`, which must come from this pending request: after a
+    /// 101, the upgraded stream; after a refusal, [`Error::Rejected`] once
+    /// it is delivered and lingered.
+    pub async fn respond(self, response: Response<'a>) -> Result<Upgraded<'a, S>, Error> {
+        let Pending { mut connection, request } = self;
+        connection.respond(&response);
+        connection.run(None).await?;
+        Ok(Upgraded { stream: connection.stream, request, protocol: response.protocol(), leftover: request.leftover() })
+    }
+}
+
+/// Reads the head from `stream` into `buf` (at least `config.max_head_len`
+/// bytes) under the head deadline of `limits`. A valid request comes back
+/// for the application to answer; any broken rule is answered here and
+/// reported as [`Error::Rejected`] once delivered. Allocates nothing.
+pub async fn read_request<'a, S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    config: &'a ValidConfig<'a>,
+    limits: &Limits,
+    buf: &'a mut [u8],
+) -> Result<Pending<'a, S>, Error> {
+    let handshake = Handshake::new(config, buf).map_err(Error::BufferTooSmall)?;
+    let mut connection = Connection::new(stream, limits);
+    match connection.run(Some(handshake)).await? {
+        Some(request) => Ok(Pending { connection, request }),
+        // While a head is read, `run` ends with a request or an error.
+        None => Err(connection.fail(Step::ReadHead, io::Error::other("the delivery ended before the head"))),
+    }
+}
+
+/// Runs the whole handshake with the contract's defaults: reads the head,
+/// accepts a valid request with the configured subprotocol, and returns the
+/// upgraded stream; or delivers the error response and returns
+/// [`Error::Rejected`].
+pub async fn accept<'a, S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    config: &'a ValidConfig<'a>,
+    limits: &Limits,
+    buf: &'a mut [u8],
+) -> Result<Upgraded<'a, S>, Error> {
+    let pending = read_request(stream, config, limits, buf).await?;
+    let response = pending.request().accept();
+    pending.respond(response).await
+}
+
+/// A stream, its delivery and the time it started.
+#[derive(Debug)]
+struct Connection<S> {
+    stream: S,
+    delivery: Delivery,
+    origin: Instant,
+    /// The status and rule of the response being sent, once there is one.
+    sending: Option<(u16, Option<Rule>)>,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
+    fn new(stream: S, limits: &Limits) -> Self {
+        Connection { stream, delivery: Delivery::new(limits, Duration::ZERO), origin: Instant::now(), sending: None }
+    }
+
+    fn respond(&mut self, response: &Response<'_>) {
+        self.sending = Some((response.status(), response.rule()));
+        self.delivery.respond(response);
+    }
+
+    /// An I/O error at `step`, naming the status being sent.
+    fn fail(&self, step: Step, source: io::Error) -> Error {
+        Error::Io { step, status: self.sending.map(|(status, _)| status), source }
+    }
+
+    /// Does what the delivery says until it is done, or until `handshake`
+    /// (while the head is read) decides on a valid request, which it returns.
+    async fn run<'a>(&mut self, mut handshake: Option<Handshake<'a>>) -> Result<Option<Request<'a>>, Error> {
+        let mut scratch = [0; DISCARD_CHUNK];
+        loop {
+            match self.delivery.poll(self.origin.elapsed()) {
+                Next::ReadHead { timeout: wait } => {
+                    let Some(reading) = handshake.as_mut() else { return Ok(None) };
+                    let read = read_within(&mut self.stream, reading.unfilled(), wait).await;
+                    let Some(n) = read.map_err(|e| self.fail(Step::ReadHead, e))? else { continue };
+                    if reading.filled(n) == Status::NeedMore {
+                        continue;
+                    }
+                    match handshake.take().map(Handshake::into_progress) {
+                        Some(Progress::Request(request)) => return Ok(Some(request)),
+                        Some(Progress::Reject(rejection)) => self.respond(&rejection.response()),
+                        Some(Progress::NeedMore(reading)) => handshake = Some(reading),
+                        None => return Ok(None),
+                    }
+                }
+                Next::HeadTimedOut => match handshake.take() {
+                    Some(reading) => self.respond(&reading.timed_out().response()),
+                    None => return Ok(None),
+                },
+                Next::Write(bytes) => match self.stream.write(bytes).await {
+                    Ok(0) => return Err(self.fail(Step::Write, ErrorKind::WriteZero.into())),
+                    Ok(n) => self.delivery.wrote(n),
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(e) => return Err(self.fail(Step::Write, e)),
+                },
+                Next::Flush => match self.stream.flush().await {
+                    Ok(()) => self.delivery.flushed(),
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(e) => return Err(self.fail(Step::Flush, e)),
+                },
+                Next::Shutdown => match self.stream.shutdown().await {
+                    Ok(()) => self.delivery.shut_down(),
+                    Err(e) => return Err(self.fail(Step::Shutdown, e)),
+                },
+                Next::Discard { max, timeout: wait } => {
+                    let buf = scratch.get_mut(..max).unwrap_or_default();
+                    let read = read_within(&mut self.stream, buf, Some(wait)).await;
+                    if let Some(n) = read.map_err(|e| self.fail(Step::Linger, e))? {
+                        self.delivery.discarded(n);
+                    }
+                }
+                Next::Done(Outcome::Upgraded) => return Ok(None),
+                Next::Done(Outcome::Closed(linger)) => {
+                    let (status, rule) = self.sending.unwrap_or_default();
+                    return Err(Error::Rejected { status, rule, linger });
+                }
+            }
+        }
+    }
+}
+
+/// One read that waits at most `wait` (`None`: as long as it takes):
+/// `Some(n)` for its bytes (0 at the end of the stream), `None` when the wait
+/// ran out or a signal interrupted it.
+async fn read_within<S: AsyncRead + Unpin>(
+    stream: &mut S,
+    buf: &mut [u8],
+    wait: Option<Duration>,
+) -> io::Result<Option<usize>> {
+    let read = match wait {
+        Some(wait) => match timeout(wait, stream.read(buf)).await {
+            Ok(read) => read,
+            Err(_) => return Ok(None),
+        },
+        None => stream.read(buf).await,
+    };
+    match read {
+        Ok(n) => Ok(Some(n)),
+        Err(e) if e.kind() == ErrorKind::Interrupted => Ok(None),
+        Err(e) => Err(e),
+    }
+}
