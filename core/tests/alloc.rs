@@ -1,5 +1,5 @@
 //! No path of a handshake allocates: a counting global allocator watches the
-//! core and the driver through valid and rejected handshakes.
+//! core and both drivers through valid and rejected handshakes.
 
 // A global allocator is unsafe to implement; this test file is the one
 // place in the workspace that needs it.
@@ -171,4 +171,78 @@ fn no_handshake_allocates() {
 #[test]
 fn the_counter_sees_an_allocation() {
     assert_eq!(allocations(|| drop(std::hint::black_box(vec![0u8; 16]))), 1);
+}
+
+impl tokio::io::AsyncRead for Fixed {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        let n = self.input.len().min(buf.remaining()).min(7);
+        let (now, rest) = self.input.split_at(n);
+        buf.put_slice(now);
+        self.input = rest;
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+impl tokio::io::AsyncWrite for Fixed {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<io::Result<usize>> {
+        std::task::Poll::Ready(Transport::write(&mut *self, buf))
+    }
+    fn poll_flush(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+/// The async driver allocates nothing per handshake either. The count runs
+/// inside one `block_on`: building and entering the runtime is not the
+/// driver's cost (entering it allocates once per `block_on`).
+#[test]
+fn no_async_handshake_allocates() {
+    let config = Config { protocols: &["chat"], ..Config::default() }.validate().unwrap();
+    let limits = ws_handshake::delivery::Limits::default();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("a runtime");
+    let mut statuses = Vec::with_capacity(REQUESTS.len());
+    let mut head = [0; 8192];
+    // One handshake before counting: the runtime's timer sets itself up on first use.
+    runtime.block_on(async {
+        let fixed = Fixed { input: VALID, output: [0; MAX_RESPONSE_LEN], written: 0 };
+        let _ = ws_handshake::tokio::accept(fixed, &config, &limits, &mut head).await;
+    });
+    // All handshakes in one `block_on`: entering the runtime is not the
+    // driver's cost.
+    let count = runtime.block_on(async {
+        let mut count = 0;
+        for request in REQUESTS {
+            let fixed = Fixed { input: request, output: [0; MAX_RESPONSE_LEN], written: 0 };
+            let before = ALLOCATIONS.with(Cell::get);
+            WATCHING.with(|w| w.set(true));
+            let status = match ws_handshake::tokio::accept(fixed, &config, &limits, &mut head).await {
+                Ok(upgraded) => {
+                    assert!(b"\x81\x80abcd".starts_with(upgraded.leftover));
+                    101
+                }
+                Err(ws_handshake::tokio::Error::Rejected { status, .. }) => status,
+                Err(_) => 0,
+            };
+            WATCHING.with(|w| w.set(false));
+            count += ALLOCATIONS.with(Cell::get) - before;
+            statuses.push(status);
+        }
+        count
+    });
+    assert_eq!(statuses, [101, 400, 505, 405, 400, 426, 400, 400]);
+    assert_eq!(count, 0, "the async handshakes allocated {count} times");
 }
