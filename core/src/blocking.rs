@@ -21,9 +21,10 @@ use std::io::{self, ErrorKind};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
-use crate::delivery::{DISCARD_CHUNK, Delivery, Limits, Next, Outcome};
+use crate::delivery::{DISCARD_CHUNK, Limits, Next, Outcome};
 pub use crate::driver::{Error, Step, Upgraded};
-use crate::{Handshake, Progress, Request, Response, Rule, Status, ValidConfig};
+use crate::driver::{Head, Session};
+use crate::{Handshake, Request, Response, ValidConfig};
 
 /// What the driver needs of a stream: blocking reads with a timeout, writes,
 /// flush and a half-close. Implemented for [`TcpStream`]; tests implement it
@@ -125,7 +126,7 @@ impl<'a, T: Transport> Pending<'a, T> {
     /// refusal, [`Error::Rejected`] once it is delivered and lingered.
     pub fn respond(self, response: Response<'a>) -> Result<Upgraded<'a, T>, Error> {
         let Pending { mut connection, request } = self;
-        connection.respond(&response);
+        connection.session.respond(&response);
         connection.run(None)?;
         Ok(Upgraded {
             stream: connection.finish()?,
@@ -155,7 +156,7 @@ pub fn read_request<'a, T: Transport>(
     match connection.run(Some(handshake))? {
         Some(request) => Ok(Pending { connection, request }),
         // While a head is read, `run` ends with a request or an error.
-        None => Err(connection.fail(Step::ReadHead, io::Error::other("the delivery ended before the head"))),
+        None => Err(connection.session.fail(Step::ReadHead, io::Error::other("the delivery ended before the head"))),
     }
 }
 
@@ -178,25 +179,22 @@ pub fn accept<'a, T: Transport>(
 #[derive(Debug)]
 struct Connection<T> {
     stream: T,
-    delivery: Delivery,
+    session: Session,
     clock: fn() -> Instant,
     /// When the connection started: the delivery's time origin.
     origin: Instant,
     /// The read timeout the caller had, restored at the end.
     caller_timeout: Option<Duration>,
-    /// The status and rule of the response being sent, once there is one.
-    sending: Option<(u16, Option<Rule>)>,
 }
 
 impl<T: Transport> Connection<T> {
     fn new(stream: T, options: &Options, caller_timeout: Option<Duration>) -> Self {
         Connection {
             stream,
-            delivery: Delivery::new(&options.limits, Duration::ZERO),
+            session: Session::new(&options.limits),
             clock: options.clock,
             origin: (options.clock)(),
             caller_timeout,
-            sending: None,
         }
     }
 
@@ -204,66 +202,50 @@ impl<T: Transport> Connection<T> {
         (self.clock)().saturating_duration_since(self.origin)
     }
 
-    fn respond(&mut self, response: &Response<'_>) {
-        self.sending = Some((response.status(), response.rule()));
-        self.delivery.respond(response);
-    }
-
-    /// An I/O error at `step`, naming the status being sent.
-    fn fail(&self, step: Step, source: io::Error) -> Error {
-        Error::Io { step, status: self.sending.map(|(status, _)| status), source }
-    }
-
     /// Does what the delivery says until it is done, or until `handshake`
     /// (while the head is read) decides on a valid request, which it returns.
     fn run<'a>(&mut self, mut handshake: Option<Handshake<'a>>) -> Result<Option<Request<'a>>, Error> {
         let mut scratch = [0; DISCARD_CHUNK];
         loop {
-            match self.delivery.poll(self.now()) {
+            let head = match self.session.delivery.poll(self.now()) {
                 Next::ReadHead { timeout } => {
                     let Some(reading) = handshake.as_mut() else { return Ok(None) };
                     let Some(n) = self.timed_read(Step::ReadHead, Some(reading), &mut [], timeout)? else { continue };
-                    if reading.filled(n) == Status::NeedMore {
-                        continue;
-                    }
-                    match handshake.take().map(Handshake::into_progress) {
-                        Some(Progress::Request(request)) => return Ok(Some(request)),
-                        Some(Progress::Reject(rejection)) => self.respond(&rejection.response()),
-                        Some(Progress::NeedMore(reading)) => handshake = Some(reading),
-                        None => return Ok(None),
-                    }
+                    self.session.took(&mut handshake, n)
                 }
-                Next::HeadTimedOut => match handshake.take() {
-                    Some(reading) => self.respond(&reading.timed_out().response()),
-                    None => return Ok(None),
-                },
-                Next::Write(bytes) => match self.stream.write(bytes) {
-                    Ok(0) => return Err(self.fail(Step::Write, ErrorKind::WriteZero.into())),
-                    Ok(n) => self.delivery.wrote(n),
-                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                    Err(e) => return Err(self.fail(Step::Write, e)),
-                },
-                Next::Flush => match self.stream.flush() {
-                    Ok(()) => self.delivery.flushed(),
-                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                    Err(e) => return Err(self.fail(Step::Flush, e)),
-                },
-                Next::Shutdown => match self.stream.shutdown_write() {
-                    Ok(()) => self.delivery.shut_down(),
-                    Err(e) => return Err(self.fail(Step::Shutdown, e)),
-                },
+                Next::HeadTimedOut => self.session.timed_out(&mut handshake),
+                Next::Write(bytes) => {
+                    let written = self.stream.write(bytes);
+                    self.session.wrote(written)?;
+                    continue;
+                }
+                Next::Flush => {
+                    let flushed = self.stream.flush();
+                    self.session.flushed(flushed)?;
+                    continue;
+                }
+                Next::Shutdown => {
+                    let shut_down = self.stream.shutdown_write();
+                    self.session.shut_down(shut_down)?;
+                    continue;
+                }
                 Next::Discard { max, timeout } => {
                     let buf = scratch.get_mut(..max).unwrap_or_default();
                     if let Some(n) = self.timed_read(Step::Linger, None, buf, Some(timeout))? {
-                        self.delivery.discarded(n);
+                        self.session.delivery.discarded(n);
                     }
+                    continue;
                 }
                 Next::Done(Outcome::Upgraded) => return Ok(None),
                 Next::Done(Outcome::Closed(linger)) => {
-                    let (status, rule) = self.sending.unwrap_or_default();
                     self.restore_timeout()?;
-                    return Err(Error::Rejected { status, rule, linger });
+                    return Err(self.session.rejected(linger));
                 }
+            };
+            match head {
+                Head::Reading => {}
+                Head::Request(request) => return Ok(Some(request)),
+                Head::Gone => return Ok(None),
             }
         }
     }
@@ -282,7 +264,7 @@ impl<T: Transport> Connection<T> {
         timeout: Option<Duration>,
     ) -> Result<Option<usize>, Error> {
         if let Err(e) = self.stream.set_read_timeout(timeout) {
-            return Err(self.fail(Step::SetReadTimeout, e));
+            return Err(self.session.fail(Step::SetReadTimeout, e));
         }
         let buf = match handshake {
             Some(handshake) => handshake.unfilled(),
@@ -296,16 +278,16 @@ impl<T: Transport> Connection<T> {
                 let waited = self.now().saturating_sub(started);
                 match timeout {
                     Some(timeout) if waited >= timeout / 2 => Ok(None),
-                    _ => Err(self.fail(step, e)),
+                    _ => Err(self.session.fail(step, e)),
                 }
             }
-            Err(e) => Err(self.fail(step, e)),
+            Err(e) => Err(self.session.fail(step, e)),
         }
     }
 
     fn restore_timeout(&mut self) -> Result<(), Error> {
         let timeout = self.caller_timeout;
-        self.stream.set_read_timeout(timeout).map_err(|e| self.fail(Step::SetReadTimeout, e))
+        self.stream.set_read_timeout(timeout).map_err(|e| self.session.fail(Step::SetReadTimeout, e))
     }
 
     /// The stream back, with the caller's read timeout.

@@ -76,7 +76,7 @@
 //! | `handshake/accept_key.rs` | the `Sec-WebSocket-Accept` value |
 //! | `handshake/response.rs` | the response writer |
 //! | `delivery.rs` | the delivery policy (contract section 5) |
-//! | `driver.rs` | what every driver reports |
+//! | `driver.rs` | what every driver reports, and the part of their loops that does no I/O |
 //! | `blocking.rs` | the blocking driver |
 //! | `tokio.rs` | the async driver (feature `tokio`) |
 #![cfg_attr(not(feature = "std"), no_std)]

@@ -21,9 +21,10 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::{Instant, timeout};
 
-use crate::delivery::{DISCARD_CHUNK, Delivery, Limits, Next, Outcome};
+use crate::delivery::{DISCARD_CHUNK, Limits, Next, Outcome};
 pub use crate::driver::{Error, Step, Upgraded};
-use crate::{Handshake, Progress, Request, Response, Rule, Status, ValidConfig};
+use crate::driver::{Head, Session};
+use crate::{Handshake, Request, Response, ValidConfig};
 
 /// A valid request whose answer the application has not given yet. The
 /// head deadline no longer runs.
@@ -45,7 +46,7 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin> Pending<'a, S> {
     /// it is delivered and lingered.
     pub async fn respond(self, response: Response<'a>) -> Result<Upgraded<'a, S>, Error> {
         let Pending { mut connection, request } = self;
-        connection.respond(&response);
+        connection.session.respond(&response);
         connection.run(None).await?;
         Ok(Upgraded { stream: connection.stream, request, protocol: response.protocol(), leftover: request.leftover() })
     }
@@ -66,7 +67,7 @@ pub async fn read_request<'a, S: AsyncRead + AsyncWrite + Unpin>(
     match connection.run(Some(handshake)).await? {
         Some(request) => Ok(Pending { connection, request }),
         // While a head is read, `run` ends with a request or an error.
-        None => Err(connection.fail(Step::ReadHead, io::Error::other("the delivery ended before the head"))),
+        None => Err(connection.session.fail(Step::ReadHead, io::Error::other("the delivery ended before the head"))),
     }
 }
 
@@ -89,25 +90,13 @@ pub async fn accept<'a, S: AsyncRead + AsyncWrite + Unpin>(
 #[derive(Debug)]
 struct Connection<S> {
     stream: S,
-    delivery: Delivery,
+    session: Session,
     origin: Instant,
-    /// The status and rule of the response being sent, once there is one.
-    sending: Option<(u16, Option<Rule>)>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     fn new(stream: S, limits: &Limits) -> Self {
-        Connection { stream, delivery: Delivery::new(limits, Duration::ZERO), origin: Instant::now(), sending: None }
-    }
-
-    fn respond(&mut self, response: &Response<'_>) {
-        self.sending = Some((response.status(), response.rule()));
-        self.delivery.respond(response);
-    }
-
-    /// An I/O error at `step`, naming the status being sent.
-    fn fail(&self, step: Step, source: io::Error) -> Error {
-        Error::Io { step, status: self.sending.map(|(status, _)| status), source }
+        Connection { stream, session: Session::new(limits), origin: Instant::now() }
     }
 
     /// Does what the delivery says until it is done, or until `handshake`
@@ -115,52 +104,44 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     async fn run<'a>(&mut self, mut handshake: Option<Handshake<'a>>) -> Result<Option<Request<'a>>, Error> {
         let mut scratch = [0; DISCARD_CHUNK];
         loop {
-            match self.delivery.poll(self.origin.elapsed()) {
+            let head = match self.session.delivery.poll(self.origin.elapsed()) {
                 Next::ReadHead { timeout: wait } => {
                     let Some(reading) = handshake.as_mut() else { return Ok(None) };
                     let read = read_within(&mut self.stream, reading.unfilled(), wait).await;
-                    let Some(n) = read.map_err(|e| self.fail(Step::ReadHead, e))? else { continue };
-                    if reading.filled(n) == Status::NeedMore {
-                        continue;
-                    }
-                    match handshake.take().map(Handshake::into_progress) {
-                        Some(Progress::Request(request)) => return Ok(Some(request)),
-                        Some(Progress::Reject(rejection)) => self.respond(&rejection.response()),
-                        Some(Progress::NeedMore(reading)) => handshake = Some(reading),
-                        None => return Ok(None),
-                    }
+                    let Some(n) = read.map_err(|e| self.session.fail(Step::ReadHead, e))? else { continue };
+                    self.session.took(&mut handshake, n)
                 }
-                Next::HeadTimedOut => match handshake.take() {
-                    Some(reading) => self.respond(&reading.timed_out().response()),
-                    None => return Ok(None),
-                },
-                Next::Write(bytes) => match self.stream.write(bytes).await {
-                    Ok(0) => return Err(self.fail(Step::Write, ErrorKind::WriteZero.into())),
-                    Ok(n) => self.delivery.wrote(n),
-                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                    Err(e) => return Err(self.fail(Step::Write, e)),
-                },
-                Next::Flush => match self.stream.flush().await {
-                    Ok(()) => self.delivery.flushed(),
-                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                    Err(e) => return Err(self.fail(Step::Flush, e)),
-                },
-                Next::Shutdown => match self.stream.shutdown().await {
-                    Ok(()) => self.delivery.shut_down(),
-                    Err(e) => return Err(self.fail(Step::Shutdown, e)),
-                },
+                Next::HeadTimedOut => self.session.timed_out(&mut handshake),
+                Next::Write(bytes) => {
+                    let written = self.stream.write(bytes).await;
+                    self.session.wrote(written)?;
+                    continue;
+                }
+                Next::Flush => {
+                    let flushed = self.stream.flush().await;
+                    self.session.flushed(flushed)?;
+                    continue;
+                }
+                Next::Shutdown => {
+                    let shut_down = self.stream.shutdown().await;
+                    self.session.shut_down(shut_down)?;
+                    continue;
+                }
                 Next::Discard { max, timeout: wait } => {
                     let buf = scratch.get_mut(..max).unwrap_or_default();
                     let read = read_within(&mut self.stream, buf, Some(wait)).await;
-                    if let Some(n) = read.map_err(|e| self.fail(Step::Linger, e))? {
-                        self.delivery.discarded(n);
+                    if let Some(n) = read.map_err(|e| self.session.fail(Step::Linger, e))? {
+                        self.session.delivery.discarded(n);
                     }
+                    continue;
                 }
                 Next::Done(Outcome::Upgraded) => return Ok(None),
-                Next::Done(Outcome::Closed(linger)) => {
-                    let (status, rule) = self.sending.unwrap_or_default();
-                    return Err(Error::Rejected { status, rule, linger });
-                }
+                Next::Done(Outcome::Closed(linger)) => return Err(self.session.rejected(linger)),
+            };
+            match head {
+                Head::Reading => {}
+                Head::Request(request) => return Ok(Some(request)),
+                Head::Gone => return Ok(None),
             }
         }
     }
