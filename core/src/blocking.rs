@@ -1,4 +1,4 @@
-//! The blocking driver: a [`Handshake`] and a [`Delivery`] over a blocking
+//! The blocking driver: a [`Handshake`] and a [`Delivery`](crate::delivery::Delivery) over a blocking
 //! stream, in a loop that does what the delivery policy says.
 //!
 //! [`read_request`] reads the head under the handshake deadline. A broken

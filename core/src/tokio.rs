@@ -1,4 +1,4 @@
-//! The async driver (feature `tokio`): a [`Handshake`] and a [`Delivery`]
+//! The async driver (feature `tokio`): a [`Handshake`] and a [`Delivery`](crate::delivery::Delivery)
 //! over any tokio `AsyncRead + AsyncWrite + Unpin` stream, in a loop that
 //! does what the delivery policy says, exactly as [`crate::blocking`] does
 //! for blocking streams: the same deadline and 408, the whole response
