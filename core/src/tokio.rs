@@ -13,7 +13,14 @@
 //! timeout. (A response the client never reads can hold a write for ever;
 //! bound that with the stream's own write timeout if you need to.)
 //!
+//! After a 101, the frames go to a frame library with the bytes read past
+//! the head: tokio-tungstenite takes them in
+//! `WebSocketStream::from_partially_read(stream, leftover.to_vec(), Role::Server, None)`;
+//! for a library that takes a raw stream, wrap it in [`Replay`] first.
+//!
 //! This module uses the crate's public items only.
+
+mod replay;
 
 use std::io::{self, ErrorKind};
 use std::time::Duration;
@@ -25,6 +32,7 @@ use crate::delivery::{DISCARD_CHUNK, Limits, Next, Outcome};
 pub use crate::driver::{Error, Step, Upgraded};
 use crate::driver::{Head, Session};
 use crate::{Handshake, Request, Response, ValidConfig};
+pub use replay::Replay;
 
 /// A valid request whose answer the application has not given yet. The
 /// head deadline no longer runs.
