@@ -1,5 +1,6 @@
-//! The echo server example, its own code included below, on 127.0.0.1 with
-//! real clients over real sockets.
+//! Both echo server examples, tokio's and the blocking one, their own code
+//! included below, on 127.0.0.1 with real clients over real sockets. Every
+//! test runs against both.
 //!
 //! `rules.rs` proves which bytes each response holds; only a kernel shows
 //! whether they arrive. Here a frame sent in the same TCP segment as the head
@@ -12,10 +13,14 @@
 //!
 //! Every socket has read and write timeouts and every loop is bounded, so a
 //! broken server fails a test instead of hanging it. Each test starts its
-//! own server thread, left running when the test ends.
+//! own servers, left running when the test ends.
 
+#[path = "../examples/echo_server_blocking/server.rs"]
+mod blocking_server;
 #[path = "../examples/echo_server/server.rs"]
 mod server;
+#[path = "../examples/common/settings.rs"]
+mod settings;
 
 mod common;
 
@@ -25,9 +30,10 @@ use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use server::Settings;
+use settings::Settings;
 use tungstenite::Message;
 use ws_handshake::blocking::Options;
+use ws_handshake::delivery::Limits;
 use ws_handshake::{Rule, ValidConfig, accept_key};
 
 /// How long one read or write on a test socket may block.
@@ -35,18 +41,33 @@ const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// The most bytes a test reads from one connection.
 const MAX_RECEIVED: usize = 1 << 20;
 
-/// The echo server's defaults: every path, the contract's configuration.
+/// The echo servers' defaults: every path, the contract's configuration.
 fn defaults() -> Settings {
-    Settings { config: ValidConfig::default(), options: Options::default(), paths: &[] }
+    Settings::default()
 }
 
-/// Starts the echo server on an ephemeral loopback port and returns it.
-fn start(settings: Settings) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-    let addr = listener.local_addr().expect("local address");
+/// Starts both echo servers with `settings`, each on an ephemeral loopback
+/// port, and returns their names and addresses.
+fn start(settings: Settings) -> [(&'static str, SocketAddr); 2] {
     let settings: &'static Settings = Box::leak(Box::new(settings));
-    thread::spawn(move || server::serve(listener, settings, 64));
-    addr
+    let bind = || {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local address");
+        (listener, addr)
+    };
+    let (listener, tokio_addr) = bind();
+    thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build();
+        let runtime = runtime.expect("a tokio runtime");
+        runtime.block_on(async {
+            listener.set_nonblocking(true).expect("a non-blocking listener");
+            let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+            server::serve(listener, settings, 64, std::future::pending()).await;
+        });
+    });
+    let (listener, blocking_addr) = bind();
+    thread::spawn(move || blocking_server::serve(listener, settings, 64));
+    [("tokio", tokio_addr), ("blocking", blocking_addr)]
 }
 
 /// A connection to `addr` whose reads and writes time out.
@@ -150,7 +171,7 @@ fn exchange(addr: SocketAddr, bytes: &[u8], end_of_stream: bool) -> Response {
         stream.shutdown(Shutdown::Write).expect("half-close");
     }
     let response = read_response(&mut stream);
-    let linger = Options::default().limits.linger_time;
+    let linger = Limits::default().linger_time;
     assert!(sent.elapsed() < linger / 2, "end-of-stream {:?} after the request", sent.elapsed());
     response
 }
@@ -193,142 +214,159 @@ fn assert_rejected(
 
 #[test]
 fn paths_not_served_get_404() {
-    let addr = start(Settings { paths: &["/chat"], ..defaults() });
-    let response = exchange(addr, &request("GET /other HTTP/1.1", &[], &[]), false);
-    assert_eq!(response.status_line, "HTTP/1.1 404 Not Found", "{response:?}");
-    assert_eq!(response.field("Connection"), Some("close"), "{response:?}");
-    let body = "No WebSocket is served at this path.\n";
-    assert_eq!(response.field("Content-Length"), Some(body.len().to_string().as_str()), "{response:?}");
-    assert_eq!(response.body, body.as_bytes(), "{response:?}");
+    for (server, addr) in start(Settings { paths: &["/chat"], ..defaults() }) {
+        eprintln!("against the {server} server");
+        let response = exchange(addr, &request("GET /other HTTP/1.1", &[], &[]), false);
+        assert_eq!(response.status_line, "HTTP/1.1 404 Not Found", "{response:?}");
+        assert_eq!(response.field("Connection"), Some("close"), "{response:?}");
+        let body = "No WebSocket is served at this path.\n";
+        assert_eq!(response.field("Content-Length"), Some(body.len().to_string().as_str()), "{response:?}");
+        assert_eq!(response.body, body.as_bytes(), "{response:?}");
 
-    let (mut socket, response) =
-        tungstenite::client::client(format!("ws://{addr}/chat?x=1"), connect(addr)).expect("/chat is served");
-    assert_eq!(response.status(), 101);
-    socket.send(Message::text("still echoed")).expect("send");
-    assert_eq!(socket.read().expect("the echo"), Message::text("still echoed"));
+        let (mut socket, response) =
+            tungstenite::client::client(format!("ws://{addr}/chat?x=1"), connect(addr)).expect("/chat is served");
+        assert_eq!(response.status(), 101);
+        socket.send(Message::text("still echoed")).expect("send");
+        assert_eq!(socket.read().expect("the echo"), Message::text("still echoed"));
+    }
 }
 
 #[test]
 fn tungstenite_client_echoes() {
-    let addr = start(defaults());
-    let (mut socket, response) =
-        tungstenite::client::client(format!("ws://{addr}/chat"), connect(addr)).expect("the handshake succeeds");
-    assert_eq!(response.status(), 101);
-    for message in [Message::text("hello over loopback"), Message::binary(vec![0u8, 1, 2, 0x7f, 0x80, 0xfe, 0xff])] {
-        socket.send(message.clone()).expect("send");
-        assert_eq!(socket.read().expect("the echo"), message);
-    }
-    socket.close(None).expect("start the closing handshake");
-    let mut closed = false;
-    for _ in 0..4 {
-        match socket.read() {
-            Ok(Message::Close(_)) => {}
-            Err(tungstenite::Error::ConnectionClosed) => {
-                closed = true;
-                break;
-            }
-            other => panic!("while closing: {other:?}"),
+    for (server, addr) in start(defaults()) {
+        eprintln!("against the {server} server");
+        let (mut socket, response) =
+            tungstenite::client::client(format!("ws://{addr}/chat"), connect(addr)).expect("the handshake succeeds");
+        assert_eq!(response.status(), 101);
+        for message in [Message::text("hello over loopback"), Message::binary(vec![0u8, 1, 2, 0x7f, 0x80, 0xfe, 0xff])]
+        {
+            socket.send(message.clone()).expect("send");
+            assert_eq!(socket.read().expect("the echo"), message);
         }
+        socket.close(None).expect("start the closing handshake");
+        let mut closed = false;
+        for _ in 0..4 {
+            match socket.read() {
+                Ok(Message::Close(_)) => {}
+                Err(tungstenite::Error::ConnectionClosed) => {
+                    closed = true;
+                    break;
+                }
+                other => panic!("while closing: {other:?}"),
+            }
+        }
+        assert!(closed, "the closing handshake did not complete");
+        assert_eq!(socket.get_mut().read(&mut [0; 1]).map_err(|e| e.kind()), Ok(0));
     }
-    assert!(closed, "the closing handshake did not complete");
-    assert_eq!(socket.get_mut().read(&mut [0; 1]).map_err(|e| e.kind()), Ok(0));
 }
 
 #[test]
 fn frame_in_same_segment_as_head_is_echoed() {
-    let addr = start(defaults());
-    let mut stream = connect(addr);
-    stream.set_nodelay(true).expect("nodelay");
-    let payload = b"sent with the head";
-    let bytes = [get(&[], &[]), masked_frame(0x1, payload)].concat();
-    stream.write_all(&bytes).expect("one write: head and frame");
+    for (server, addr) in start(defaults()) {
+        eprintln!("against the {server} server");
+        let mut stream = connect(addr);
+        stream.set_nodelay(true).expect("nodelay");
+        let payload = b"sent with the head";
+        let bytes = [get(&[], &[]), masked_frame(0x1, payload)].concat();
+        stream.write_all(&bytes).expect("one write: head and frame");
 
-    let echo_len = 2 + payload.len();
-    let mut received = Vec::new();
-    read_until(&mut stream, &mut received, |r| head_end(r).is_some_and(|end| r.len() >= end + echo_len));
-    let response = Response::parse(&received);
-    assert_eq!(response.status_line, "HTTP/1.1 101 Switching Protocols");
-    let accept = accept_key(KEY.as_bytes());
-    assert_eq!(response.field("Sec-WebSocket-Accept").map(str::as_bytes), Some(&accept[..]));
-    let echo = [&[0x81, payload.len() as u8][..], payload].concat();
-    assert_eq!(response.body, echo, "the echo, unmasked, and nothing else");
+        let echo_len = 2 + payload.len();
+        let mut received = Vec::new();
+        read_until(&mut stream, &mut received, |r| head_end(r).is_some_and(|end| r.len() >= end + echo_len));
+        let response = Response::parse(&received);
+        assert_eq!(response.status_line, "HTTP/1.1 101 Switching Protocols");
+        let accept = accept_key(KEY.as_bytes());
+        assert_eq!(response.field("Sec-WebSocket-Accept").map(str::as_bytes), Some(&accept[..]));
+        let echo = [&[0x81, payload.len() as u8][..], payload].concat();
+        assert_eq!(response.body, echo, "the echo, unmasked, and nothing else");
 
-    // Close with 1000: the server answers with the same code, then a FIN.
-    stream.write_all(&masked_frame(0x8, &[0x03, 0xe8])).expect("send close");
-    let mut received = Vec::new();
-    assert!(read_until(&mut stream, &mut received, |_| false));
-    assert_eq!(received, [0x88, 0x02, 0x03, 0xe8]);
+        // Close with 1000: the server answers with the same code, then a FIN.
+        stream.write_all(&masked_frame(0x8, &[0x03, 0xe8])).expect("send close");
+        let mut received = Vec::new();
+        assert!(read_until(&mut stream, &mut received, |_| false));
+        assert_eq!(received, [0x88, 0x02, 0x03, 0xe8]);
+    }
 }
 
 #[test]
 fn plain_http_get_gets_400() {
-    let addr = start(defaults());
-    let url = format!("http://{addr}/chat");
-    let agent = |status_as_error| {
-        ureq::Agent::config_builder()
-            .timeout_global(Some(IO_TIMEOUT))
-            .http_status_as_error(status_as_error)
-            .build()
-            .new_agent()
-    };
-    match agent(true).get(&url).call() {
-        Err(ureq::Error::StatusCode(400)) => {}
-        other => panic!("expected status 400, got {other:?}"),
-    }
-    let mut response = agent(false).get(&url).call().expect("a response");
-    assert_eq!(response.status(), 400);
-    let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok());
-    assert_eq!(header("connection"), Some("close"));
-    let body = response.body_mut().read_to_string().expect("the body");
-    assert_eq!(body, rule("8").body());
+    for (server, addr) in start(defaults()) {
+        eprintln!("against the {server} server");
+        let url = format!("http://{addr}/chat");
+        let agent = |status_as_error| {
+            ureq::Agent::config_builder()
+                .timeout_global(Some(IO_TIMEOUT))
+                .http_status_as_error(status_as_error)
+                .build()
+                .new_agent()
+        };
+        match agent(true).get(&url).call() {
+            Err(ureq::Error::StatusCode(400)) => {}
+            other => panic!("expected status 400, got {other:?}"),
+        }
+        let mut response = agent(false).get(&url).call().expect("a response");
+        assert_eq!(response.status(), 400);
+        let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(header("connection"), Some("close"));
+        let body = response.body_mut().read_to_string().expect("the body");
+        assert_eq!(body, rule("8").body());
 
-    // The same over a raw socket: the framing ureq does not show.
-    let plain = format!("GET /chat HTTP/1.1\r\nHost: {addr}\r\nAccept: */*\r\n\r\n");
-    let response = exchange(addr, plain.as_bytes(), false);
-    assert_rejected("plain GET", &response, "HTTP/1.1 400 Bad Request", "8", &[], false);
+        // The same over a raw socket: the framing ureq does not show.
+        let plain = format!("GET /chat HTTP/1.1\r\nHost: {addr}\r\nAccept: */*\r\n\r\n");
+        let response = exchange(addr, plain.as_bytes(), false);
+        assert_rejected("plain GET", &response, "HTTP/1.1 400 Bad Request", "8", &[], false);
+    }
 }
 
 #[test]
 fn header_flood_gets_complete_431_and_clean_eof() {
     const FLOOD: usize = 2 << 20;
-    let addr = start(defaults());
-    let mut flood = b"GET /chat HTTP/1.1\r\nHost: example.com\r\nX-Flood: ".to_vec();
-    flood.resize(flood.len() + FLOOD, b'a');
-    flood.extend_from_slice(b"\r\n\r\n");
-    for round in 1..=3 {
-        let mut stream = connect(addr);
-        let mut writer = stream.try_clone().expect("clone the stream");
-        let bytes = flood.clone();
-        // The server answers after 8 KiB, while this thread is still writing.
-        let writing = thread::spawn(move || writer.write_all(&bytes).and_then(|()| writer.shutdown(Shutdown::Write)));
-        let response = read_response(&mut stream);
-        let written = writing.join().expect("the writer thread");
-        written.unwrap_or_else(|e| panic!("round {round}: writing the 2 MiB and half-closing failed: {e}"));
-        assert_rejected(
-            &format!("flood round {round}"),
-            &response,
-            "HTTP/1.1 431 Request Header Fields Too Large",
-            "2",
-            &[],
-            false,
-        );
-        // Both sides closed: still a clean end, no late reset.
-        assert_eq!(stream.read(&mut [0; 1]).map_err(|e| e.kind()), Ok(0), "round {round}");
+    for (server, addr) in start(defaults()) {
+        eprintln!("against the {server} server");
+        let mut flood = b"GET /chat HTTP/1.1\r\nHost: example.com\r\nX-Flood: ".to_vec();
+        flood.resize(flood.len() + FLOOD, b'a');
+        flood.extend_from_slice(b"\r\n\r\n");
+        for round in 1..=3 {
+            let mut stream = connect(addr);
+            let mut writer = stream.try_clone().expect("clone the stream");
+            let bytes = flood.clone();
+            // The server answers after 8 KiB, while this thread is still writing.
+            let writing =
+                thread::spawn(move || writer.write_all(&bytes).and_then(|()| writer.shutdown(Shutdown::Write)));
+            let response = read_response(&mut stream);
+            let written = writing.join().expect("the writer thread");
+            written.unwrap_or_else(|e| panic!("round {round}: writing the 2 MiB and half-closing failed: {e}"));
+            assert_rejected(
+                &format!("flood round {round}"),
+                &response,
+                "HTTP/1.1 431 Request Header Fields Too Large",
+                "2",
+                &[],
+                false,
+            );
+            // Both sides closed: still a clean end, no late reset.
+            assert_eq!(stream.read(&mut [0; 1]).map_err(|e| e.kind()), Ok(0), "round {round}");
+        }
     }
 }
 
 #[test]
 fn stalled_client_gets_408() {
     let mut settings = defaults();
-    settings.options.limits.handshake_timeout = Duration::from_secs(1);
-    let addr = start(settings);
-    let mut stream = connect(addr);
-    let started = Instant::now();
-    stream.write_all(b"GET /chat HTTP/1.1\r\nHost: exa").expect("half a head");
-    let response = read_response(&mut stream);
-    let elapsed = started.elapsed();
-    assert_rejected("stall", &response, "HTTP/1.1 408 Request Timeout", "15", &[], false);
-    assert!(elapsed >= Duration::from_millis(900) && elapsed <= Duration::from_secs(3), "answered after {elapsed:?}");
+    settings.limits.handshake_timeout = Duration::from_secs(1);
+    for (server, addr) in start(settings) {
+        eprintln!("against the {server} server");
+        let mut stream = connect(addr);
+        let started = Instant::now();
+        stream.write_all(b"GET /chat HTTP/1.1\r\nHost: exa").expect("half a head");
+        let response = read_response(&mut stream);
+        let elapsed = started.elapsed();
+        assert_rejected("stall", &response, "HTTP/1.1 408 Request Timeout", "15", &[], false);
+        assert!(
+            elapsed >= Duration::from_millis(900) && elapsed <= Duration::from_secs(3),
+            "answered after {elapsed:?}"
+        );
+    }
 }
 
 /// One malformed request of the rejection table.
@@ -430,17 +468,19 @@ fn cases() -> Vec<Case> {
 
 #[test]
 fn rejections_are_framed_and_end_in_fin() {
-    let addr = start(defaults());
-    for case in cases() {
-        let response = exchange(addr, &case.bytes, case.end_of_stream);
-        assert_rejected(
-            case.name,
-            &response,
-            case.status_line,
-            case.rule,
-            case.extra,
-            case.bytes.starts_with(b"HEAD "),
-        );
+    for (server, addr) in start(defaults()) {
+        eprintln!("against the {server} server");
+        for case in cases() {
+            let response = exchange(addr, &case.bytes, case.end_of_stream);
+            assert_rejected(
+                case.name,
+                &response,
+                case.status_line,
+                case.rule,
+                case.extra,
+                case.bytes.starts_with(b"HEAD "),
+            );
+        }
     }
 }
 

@@ -1,5 +1,5 @@
-//! The echo server's connection handling, shared by `main.rs` and the
-//! loopback tests so that both run the same code.
+//! The blocking echo server's connection handling, shared by `main.rs` and
+//! the loopback tests so that both run the same code.
 
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -8,24 +8,13 @@ use std::thread;
 use std::time::Duration;
 
 use tungstenite::protocol::{Role, WebSocket};
-use ws_handshake::blocking::{self, Error, Options};
-use ws_handshake::{Refusal, ValidConfig};
+use ws_handshake::blocking::{self, Options};
+
+use crate::settings::{self, Settings};
 
 /// How long a write to a peer may block, so that a client that stops reading
 /// cannot hold a connection slot for ever.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// What the server does with a handshake.
-#[derive(Clone, Copy, Debug)]
-pub struct Settings {
-    /// What the handshake checks.
-    pub config: ValidConfig<'static>,
-    /// The head deadline and the linger.
-    pub options: Options,
-    /// The paths served; empty serves every path, else any other path gets
-    /// `404 Not Found`.
-    pub paths: &'static [&'static str],
-}
 
 /// Accepts connections for ever, each on its own thread, at most
 /// `max_connections` at once: beyond that, new connections wait in the
@@ -78,23 +67,15 @@ pub fn handle(stream: TcpStream, peer: SocketAddr, settings: &Settings) -> Strin
     if let Err(e) = stream.set_nodelay(true).and(stream.set_write_timeout(Some(WRITE_TIMEOUT))) {
         return format!("{peer} error - setting socket options: {e}");
     }
+    let options = Options { limits: settings.limits, ..Options::default() };
     let mut head = vec![0; settings.config.max_head_len];
-    let upgraded = blocking::read_request(stream, &settings.config, &settings.options, &mut head).and_then(|pending| {
-        let request = pending.request();
-        let response = if settings.paths.is_empty() || settings.paths.contains(&request.path()) {
-            request.accept()
-        } else {
-            request.reject(&NOT_FOUND)
-        };
+    let upgraded = blocking::read_request(stream, &settings.config, &options, &mut head).and_then(|pending| {
+        let response = settings.answer(pending.request());
         pending.respond(response)
     });
     match upgraded {
         Ok(upgraded) => {
-            let line = format!(
-                "{peer} accepted 101 path={} protocol={}",
-                upgraded.request.path(),
-                upgraded.protocol.unwrap_or("-"),
-            );
+            let line = settings::accepted(peer, &upgraded.request, upgraded.protocol);
             let socket =
                 WebSocket::from_partially_read(upgraded.stream, upgraded.leftover.to_vec(), Role::Server, None);
             match echo(socket) {
@@ -102,22 +83,9 @@ pub fn handle(stream: TcpStream, peer: SocketAddr, settings: &Settings) -> Strin
                 Err(e) => format!("{line} echo-error={e}"),
             }
         }
-        Err(Error::Rejected { status, rule: Some(rule), linger }) => {
-            format!("{peer} rejected {status} rule={} linger={linger:?}", rule.number())
-        }
-        Err(Error::Rejected { status, rule: None, linger }) => format!("{peer} refused {status} linger={linger:?}"),
-        Err(e) => format!("{peer} error - {e}"),
+        Err(e) => settings::not_upgraded(peer, &e),
     }
 }
-
-/// The answer to a path the server does not serve (checked when compiling).
-const NOT_FOUND: Refusal<'static> = match Refusal::new(404) {
-    Ok(refusal) => match refusal.with_body("No WebSocket is served at this path.\n") {
-        Ok(refusal) => refusal,
-        Err(_) => panic!("the body is short"),
-    },
-    Err(_) => panic!("404 is registered"),
-};
 
 /// Sends every text and binary message back; returns how many it echoed once
 /// the client has closed.

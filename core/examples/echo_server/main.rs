@@ -1,0 +1,101 @@
+//! A WebSocket echo server on the async driver and a multi-threaded tokio
+//! runtime: up to `--max-connections` at once (default 10,000), each pending
+//! handshake holding its head buffer and little else, and a graceful
+//! shutdown on SIGINT or SIGTERM. `echo_server_blocking` is the same server
+//! on the blocking driver.
+//!
+//! ```text
+//! cargo run --release -p ws-handshake --example echo_server -- \
+//!     --listen 127.0.0.1:9001 [--handshake-timeout SECS] [--allow-origin ORIGIN ...] \
+//!     [--protocol NAME ...] [--max-connections N] [--path PATH ...]
+//! ```
+//!
+//! Without `--allow-origin` the origin policy is `SameHost`. With `--path`,
+//! only those paths are served and any other gets `404 Not Found`. One log
+//! line per connection goes to standard error.
+
+#[path = "../common/cli.rs"]
+mod cli;
+mod server;
+#[path = "../common/settings.rs"]
+mod settings;
+
+use std::io;
+use std::net::ToSocketAddrs;
+use std::process::ExitCode;
+
+use tokio::net::{TcpListener, TcpSocket};
+use tokio::signal::unix::{SignalKind, signal};
+
+/// How many connections may wait to be accepted: Linux's default ceiling
+/// (`net.core.somaxconn`), which caps a larger value anyway.
+const BACKLOG: u32 = 4096;
+
+fn main() -> ExitCode {
+    let args = match cli::parse_args("echo_server", 10_000) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    // Each connection is a file descriptor: ask for as many as allowed.
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) if limit < args.max_connections as u64 + 64 => {
+            eprintln!("warning: {limit} file descriptors for {} connections", args.max_connections);
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!("warning: cannot raise the open-file limit: {e}"),
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        let listener = match listen(&args.listen) {
+            Ok(listener) => listener,
+            Err(e) => {
+                eprintln!("cannot listen on {}: {e}", args.listen);
+                return ExitCode::FAILURE;
+            }
+        };
+        let shutdown = match shutdown_signal() {
+            Ok(shutdown) => shutdown,
+            Err(e) => {
+                eprintln!("cannot handle signals: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match listener.local_addr() {
+            Ok(addr) => eprintln!("listening on {addr}"),
+            Err(e) => eprintln!("listening ({e})"),
+        }
+        server::serve(listener, args.settings, args.max_connections, shutdown).await;
+        ExitCode::SUCCESS
+    })
+}
+
+/// A listener on the first address `address` resolves to, with a backlog
+/// deep enough for bursts of connections.
+fn listen(address: &str) -> io::Result<TcpListener> {
+    let addr = address.to_socket_addrs()?.next().ok_or(io::ErrorKind::AddrNotAvailable)?;
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
+
+/// Resolves at the first SIGINT or SIGTERM.
+fn shutdown_signal() -> io::Result<impl Future<Output = ()>> {
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => eprintln!("SIGINT: shutting down"),
+            _ = terminate.recv() => eprintln!("SIGTERM: shutting down"),
+        }
+    })
+}
