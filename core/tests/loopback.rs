@@ -27,6 +27,9 @@ mod common;
 use common::{KEY, get, request};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -505,4 +508,54 @@ fn the_callers_read_timeout_survives_the_driver() {
     let upgraded = ws_handshake::blocking::accept(stream, &config, &Options::default(), &mut head).expect("accepted");
     assert_eq!(upgraded.stream.read_timeout().expect("read the timeout"), caller);
     client.join().expect("the client");
+}
+
+/// The folder the Python and Node clients are installed in, by
+/// `tests/peers/install.sh` on first use.
+fn peers() -> &'static Path {
+    static PEERS: OnceLock<PathBuf> = OnceLock::new();
+    PEERS.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("peers");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/install.sh");
+        let status = Command::new("bash").arg(script).arg(&dir).status().expect("run tests/peers/install.sh");
+        assert!(status.success(), "installing the Python and Node clients failed: {status}");
+        dir
+    })
+}
+
+/// Runs a client script against both echo servers; each must print `ok`
+/// and exit 0 within 20 s.
+fn client_echoes(program: &str, script: &str, env: (&str, PathBuf)) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers").join(script);
+    for (server, addr) in start(defaults()) {
+        let mut child = Command::new(program)
+            .arg(&script)
+            .arg(format!("ws://{addr}/chat"))
+            .env(env.0, &env.1)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {program}: {e}"));
+        let started = Instant::now();
+        while child.try_wait().expect("wait for the client").is_none() {
+            if started.elapsed() > Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!("{script:?} against the {server} server: no end in 20 s");
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().expect("the client's output");
+        let shown = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success() && shown.trim() == "ok", "{script:?} against the {server} server: {shown}");
+    }
+}
+
+#[test]
+fn python_websockets_client_echoes() {
+    client_echoes("python3", "echo_client.py", ("PYTHONPATH", peers().join("python")));
+}
+
+#[test]
+fn node_ws_client_echoes() {
+    client_echoes("node", "echo_client.js", ("NODE_PATH", peers().join("node/node_modules")));
 }
