@@ -29,7 +29,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{OnceLock, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -53,24 +53,33 @@ fn defaults() -> Settings {
 /// port, and returns their names and addresses.
 fn start(settings: Settings) -> [(&'static str, SocketAddr); 2] {
     let settings: &'static Settings = Box::leak(Box::new(settings));
-    let bind = || {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local address");
-        (listener, addr)
-    };
-    let (listener, tokio_addr) = bind();
+    let (tokio_addr, _) = start_tokio(settings, std::future::pending());
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let blocking_addr = listener.local_addr().expect("local address");
+    thread::spawn(move || blocking_server::serve(listener, settings, 64));
+    [("tokio", tokio_addr), ("blocking", blocking_addr)]
+}
+
+/// Starts the tokio echo server, which shuts down when `shutdown` resolves;
+/// returns its address and a channel that receives once `serve` returned.
+fn start_tokio(
+    settings: &'static Settings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> (SocketAddr, mpsc::Receiver<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("local address");
+    let (done, returned) = mpsc::channel();
     thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build();
         let runtime = runtime.expect("a tokio runtime");
         runtime.block_on(async {
             listener.set_nonblocking(true).expect("a non-blocking listener");
             let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
-            server::serve(listener, settings, 64, std::future::pending()).await;
+            server::serve(listener, settings, 64, shutdown).await;
         });
+        let _ = done.send(());
     });
-    let (listener, blocking_addr) = bind();
-    thread::spawn(move || blocking_server::serve(listener, settings, 64));
-    [("tokio", tokio_addr), ("blocking", blocking_addr)]
+    (addr, returned)
 }
 
 /// A connection to `addr` whose reads and writes time out.
@@ -558,4 +567,33 @@ fn python_websockets_client_echoes() {
 #[test]
 fn node_ws_client_echoes() {
     client_echoes("node", "echo_client.js", ("NODE_PATH", peers().join("node/node_modules")));
+}
+
+/// A shutdown (what SIGINT and SIGTERM trigger) stops the tokio server from
+/// accepting, yet a handshake in flight still gets its answer, here the 408
+/// at the deadline, and an open WebSocket a close with 1001 (going away);
+/// then `serve` returns.
+#[test]
+fn shutdown_delivers_what_is_in_flight() {
+    let mut settings = defaults();
+    settings.limits.handshake_timeout = Duration::from_secs(1);
+    let (stop, stopping) = tokio::sync::oneshot::channel::<()>();
+    let (addr, returned) = start_tokio(Box::leak(Box::new(settings)), async {
+        let _ = stopping.await;
+    });
+    let mut stalled = connect(addr);
+    let started = Instant::now();
+    stalled.write_all(b"GET /chat HTTP/1.1\r\nHost: exa").expect("half a head");
+    let (mut open, _) = tungstenite::client::client(format!("ws://{addr}/chat"), connect(addr)).expect("upgraded");
+    stop.send(()).expect("the server is running");
+
+    match open.read() {
+        Ok(Message::Close(Some(frame))) => assert_eq!(u16::from(frame.code), 1001, "{frame:?}"),
+        other => panic!("expected a close with 1001, got {other:?}"),
+    }
+    let response = read_response(&mut stalled);
+    assert_rejected("stalled during the shutdown", &response, "HTTP/1.1 408 Request Timeout", "15", &[], false);
+    assert!(started.elapsed() >= Duration::from_millis(900), "answered after {:?}", started.elapsed());
+    returned.recv_timeout(Duration::from_secs(10)).expect("serve returns once every connection ended");
+    assert!(TcpStream::connect(addr).is_err(), "still accepting after the shutdown");
 }
