@@ -94,6 +94,13 @@ pub async fn accept<'a, S: AsyncRead + AsyncWrite + Unpin>(
     pending.respond(response).await
 }
 
+/// How many bytes one discarding read takes at most: a quarter of
+/// [`DISCARD_CHUNK`], because this buffer is part of every connection's
+/// future, pending handshakes included, where it would otherwise be the
+/// largest thing after the head buffer. Draining the default linger of
+/// 4 MiB takes 4,096 reads.
+const SCRATCH_LEN: usize = DISCARD_CHUNK / 4;
+
 /// A stream, its delivery and the time it started.
 #[derive(Debug)]
 struct Connection<S> {
@@ -110,7 +117,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Does what the delivery says until it is done, or until `handshake`
     /// (while the head is read) decides on a valid request, which it returns.
     async fn run<'a>(&mut self, mut handshake: Option<Handshake<'a>>) -> Result<Option<Request<'a>>, Error> {
-        let mut scratch = [0; DISCARD_CHUNK];
+        let mut scratch = [0; SCRATCH_LEN];
         loop {
             let head = match self.session.delivery.poll(self.origin.elapsed()) {
                 Next::ReadHead { timeout: wait } => {
@@ -136,7 +143,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     continue;
                 }
                 Next::Discard { max, timeout: wait } => {
-                    let buf = scratch.get_mut(..max).unwrap_or_default();
+                    let buf = scratch.get_mut(..max.min(SCRATCH_LEN)).unwrap_or_default();
                     let read = read_within(&mut self.stream, buf, Some(wait)).await;
                     if let Some(n) = read.map_err(|e| self.session.fail(Step::Linger, e))? {
                         self.session.delivery.discarded(n);

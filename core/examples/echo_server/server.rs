@@ -13,7 +13,7 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role};
-use ws_handshake::tokio::read_request;
+use ws_handshake::tokio::{Error, Pending, read_request};
 
 use crate::settings::{self, Settings};
 
@@ -90,27 +90,34 @@ pub async fn handle(
     if let Err(e) = stream.set_nodelay(true) {
         return format!("{peer} error - setting socket options: {e}");
     }
-    // All a pending handshake holds: this buffer, the socket, and the
-    // driver's state.
+    // A pending handshake's task holds this buffer, the socket and the
+    // reading driver's state; what comes after the head is boxed, so that
+    // the states of the response and the echo do not enlarge every task.
     let mut head = vec![0; settings.config.max_head_len];
-    let upgraded = match read_request(stream, &settings.config, &settings.limits, &mut head).await {
-        Ok(pending) => {
-            let response = settings.answer(pending.request());
-            pending.respond(response).await
-        }
-        Err(e) => Err(e),
+    let read = read_request(stream, &settings.config, &settings.limits, &mut head);
+    Box::pin(answer(read.await, peer, settings, stopping)).await
+}
+
+/// Answers a valid request and, once it is accepted, echoes. Returns the
+/// connection's log line.
+async fn answer(
+    read: Result<Pending<'_, TcpStream>, Error>,
+    peer: SocketAddr,
+    settings: &Settings,
+    stopping: watch::Receiver<bool>,
+) -> String {
+    let pending = match read {
+        Ok(pending) => pending,
+        Err(e) => return settings::not_upgraded(peer, &e),
     };
-    match upgraded {
+    let response = settings.answer(pending.request());
+    match pending.respond(response).await {
         Ok(upgraded) => {
             let line = settings::accepted(peer, &upgraded.request, upgraded.protocol);
-            let leftover = upgraded.leftover.to_vec();
-            // Boxed, so that the echo's state does not enlarge every
-            // pending handshake's task.
-            let echoed = Box::pin(async move {
-                let socket = WebSocketStream::from_partially_read(upgraded.stream, leftover, Role::Server, None).await;
-                echo(socket, stopping).await
-            });
-            match echoed.await {
+            let socket =
+                WebSocketStream::from_partially_read(upgraded.stream, upgraded.leftover.to_vec(), Role::Server, None)
+                    .await;
+            match echo(socket, stopping).await {
                 Ok(messages) => format!("{line} echoed={messages}"),
                 Err(e) => format!("{line} echo-error={e}"),
             }
