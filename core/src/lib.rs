@@ -79,6 +79,7 @@
 //! | `driver.rs` | what every driver reports, and the part of their loops that does no I/O |
 //! | `blocking.rs` | the blocking driver |
 //! | `tokio.rs` | the async driver (feature `tokio`) |
+//! | `tokio/replay.rs` | `Replay`: the bytes read past the head, then the stream |
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -99,7 +100,7 @@ pub mod tokio;
 
 pub use handshake::*;
 
-/// The crate README's example, compiled and run as a test.
+/// The crate README's examples, compiled (and the blocking one run) as tests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeExample;
