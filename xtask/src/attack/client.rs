@@ -195,15 +195,25 @@ async fn script(kind: Kind, stream: &mut TcpStream, addr: SocketAddr, until: Ins
     let (mut reader, mut writer) = stream.split();
     let reading = read_answer(&mut reader, since, until);
     match kind {
-        Kind::Slow => both(reading, drip(&mut writer)).await,
+        Kind::Slow => answered(reading, drip(&mut writer)).await,
         Kind::Flood => both(reading, pour(&mut writer)).await,
         _ => both(reading, write(&mut writer, request(kind, addr, &random_key()).as_bytes())).await,
     }
 }
 
-/// Reads while writing: the answer once read, and the write's error if it
-/// failed before. A write that ends does not end the reading.
+/// Reads while writing until both are done, so that a flood goes on after
+/// an early answer: the answer, and the write's error.
 async fn both(
+    reading: impl Future<Output = Answer>,
+    writing: impl Future<Output = io::Result<()>>,
+) -> (Answer, Option<io::Error>) {
+    let (answer, written) = tokio::join!(reading, writing);
+    (answer, written.err())
+}
+
+/// Reads while writing until the answer is read (the slowloris never stops
+/// writing): the answer, and the write's error if it failed before.
+async fn answered(
     reading: impl Future<Output = Answer>,
     writing: impl Future<Output = io::Result<()>>,
 ) -> (Answer, Option<io::Error>) {

@@ -139,14 +139,22 @@ pub fn print_run(addr: SocketAddr, mode: &str, run: &Run) -> usize {
         println!("{:<24} {n:>7}", outcome.to_string());
     }
 
-    println!("\n{:<12} {:>8} {:>13}   mismatches", "kind", "expected", "as expected");
+    println!("\n{:<12} {:>8} {:>13}   mismatches and notes", "kind", "expected", "as expected");
     let mut mismatched = 0;
     for (kind, n) in count(records.iter().map(|record| record.kind)) {
         let ok = |record: &&Record| record.outcome == Outcome::Status(kind.expected());
         let of_kind = || records.iter().filter(|record| record.kind == kind);
         let good = of_kind().filter(ok).count();
         let bad = count(of_kind().filter(|record| !ok(record)).map(|record| record.outcome));
-        let bad = if bad.is_empty() { "-".to_owned() } else { listed(&bad) };
+        let mut notes = vec![listed(&bad)];
+        // The status came whole, but a reset rather than an end-of-stream
+        // followed it: a client slower to read could have lost it.
+        let reset_after = of_kind().filter(ok).filter(|record| record.after == Some(Ending::Reset)).count();
+        if reset_after > 0 {
+            notes.push(format!("then reset {reset_after}"));
+        }
+        notes.retain(|note| !note.is_empty());
+        let bad = if notes.is_empty() { "-".to_owned() } else { notes.join(", ") };
         println!("{:<12} {:>8} {:>13}   {bad}", kind.name(), kind.expected(), format!("{good}/{n}"));
         mismatched += n - good;
     }
