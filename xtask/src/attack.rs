@@ -25,6 +25,12 @@
 //! finished: the latency legitimate clients see. With `--pid` the server's
 //! `VmRSS` is sampled every 100 ms.
 //!
+//! Every attacking connection ends in one outcome: a complete response
+//! (`101`, `408`, `431`, `other <status>`: the head and the whole body its
+//! `Content-Length` gives), `incomplete` (bytes, but no complete response),
+//! `silent close` (the end of the stream and no byte), `reset` (a reset or
+//! broken pipe before a complete response), `timeout`, or `connect failed`.
+//!
 //! Bounded: loopback addresses only, at most 20,000 connections, which must
 //! fit in the file descriptors (the soft limit is raised to the hard one),
 //! every socket operation with a timeout and the whole run within `--time`
@@ -105,7 +111,9 @@ impl Mode {
         match self {
             Mode::Slow => vec![Kind::Slow; n],
             Mode::Flood => vec![Kind::Flood; n],
-            Mode::Mixed | Mode::Echo => (0..n)
+            // Its clients loop over rounds of their own.
+            Mode::Echo => Vec::new(),
+            Mode::Mixed => (0..n)
                 .map(|i| match i % 3 {
                     0 => Kind::Valid,
                     1 => Kind::MALFORMED[i / 3 % Kind::MALFORMED.len()],
@@ -129,6 +137,8 @@ pub struct Plan {
     pub pid: Option<u32>,
 }
 
+/// Runs `plan` against `address` (a loopback IP and port) and prints the
+/// report.
 pub fn attack(address: &str, plan: &Plan) -> Result<(), String> {
     let addr = loopback(address)?;
     let n = usize::try_from(plan.n).ok().filter(|n| (1..=MAX_CONNECTIONS).contains(n));

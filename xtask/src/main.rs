@@ -130,7 +130,7 @@ fn run() -> Result<(), String> {
             let chosen: Vec<attack::Mode> =
                 attack::Mode::ALL.into_iter().filter(|mode| args.has(mode.flag())).collect();
             let [mode] = chosen[..] else {
-                return Err("attack needs one of --slow N, --flood N, --mixed N, --echo C".to_owned());
+                return Err("attack needs exactly one of --slow N, --flood N, --mixed N, --echo C".to_owned());
             };
             let pid = args.values("--pid").last().map(|pid| pid.parse().map_err(|e| format!("--pid {pid}: {e}")));
             let plan = attack::Plan {

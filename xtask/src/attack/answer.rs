@@ -198,6 +198,7 @@ pub async fn read_answer(reader: &mut (impl AsyncRead + Unpin), since: Instant, 
     };
     Answer { at: complete_at.unwrap_or_else(|| since.elapsed()), bytes, ending }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
