@@ -18,9 +18,10 @@ use tokio::time::{Instant, sleep, timeout, timeout_at};
 
 use super::answer::{Answer, END_WITHIN, Ending, MAX_ANSWER, Outcome, Parsed, classify, header, parse, read_answer};
 
-/// How long a connect may take: long enough for the kernel's SYN retries
-/// (after 1 s and 3 s) when a listen backlog has overflowed.
-const CONNECT_WITHIN: Duration = Duration::from_secs(10);
+/// How long one connect attempt may take: the SYN and the kernel's two
+/// retries (after 1 s and 3 s). A full listen backlog drops SYNs; a fresh
+/// attempt then comes sooner than the kernel's next retry (after 7 s).
+const CONNECT_WITHIN: Duration = Duration::from_millis(3500);
 /// How long one write may block.
 const WRITE_WITHIN: Duration = Duration::from_secs(10);
 /// The most time a connection other than a slowloris may take in all.
@@ -181,12 +182,18 @@ pub async fn attack(
     record
 }
 
-/// Connects within [`CONNECT_WITHIN`] and `until`.
+/// Connects, attempt after attempt of [`CONNECT_WITHIN`] while they time
+/// out, until `until`; `None` once an attempt fails otherwise (refused, say)
+/// or `until` has come.
 async fn connect(addr: SocketAddr, until: Instant) -> Option<TcpStream> {
-    let deadline = until.min(Instant::now() + CONNECT_WITHIN);
-    let stream = timeout_at(deadline, TcpStream::connect(addr)).await.ok()?.ok()?;
-    stream.set_nodelay(true).ok()?;
-    Some(stream)
+    loop {
+        match timeout_at(until.min(Instant::now() + CONNECT_WITHIN), TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => return stream.set_nodelay(true).ok().map(|()| stream),
+            Ok(Err(_)) => return None,
+            Err(_) if Instant::now() >= until => return None,
+            Err(_) => {}
+        }
+    }
 }
 
 /// Sends what `kind` sends (not a valid client's) while reading the answer.
