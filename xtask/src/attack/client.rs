@@ -14,7 +14,7 @@ use base64::engine::general_purpose::STANDARD;
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 use tokio::sync::OwnedSemaphorePermit;
-use tokio::time::{Instant, sleep, timeout, timeout_at};
+use tokio::time::{Instant, sleep, timeout_at};
 
 use super::answer::{Answer, END_WITHIN, Ending, MAX_ANSWER, Outcome, Parsed, classify, header, parse, read_answer};
 
@@ -202,9 +202,9 @@ async fn script(kind: Kind, stream: &mut TcpStream, addr: SocketAddr, until: Ins
     let (mut reader, mut writer) = stream.split();
     let reading = read_answer(&mut reader, since, until);
     match kind {
-        Kind::Slow => answered(reading, drip(&mut writer)).await,
-        Kind::Flood => both(reading, pour(&mut writer)).await,
-        _ => both(reading, write(&mut writer, request(kind, addr, &random_key()).as_bytes())).await,
+        Kind::Slow => answered(reading, drip(&mut writer, until)).await,
+        Kind::Flood => both(reading, pour(&mut writer, until)).await,
+        _ => both(reading, write(&mut writer, request(kind, addr, &random_key()).as_bytes(), until)).await,
     }
 }
 
@@ -232,26 +232,27 @@ async fn answered(
     }
 }
 
-/// Writes all of `bytes` within [`WRITE_WITHIN`].
-async fn write(writer: &mut (impl AsyncWrite + Unpin), bytes: &[u8]) -> io::Result<()> {
-    timeout(WRITE_WITHIN, writer.write_all(bytes)).await.map_err(|_| io::Error::from(ErrorKind::TimedOut))?
+/// Writes all of `bytes` within [`WRITE_WITHIN`] and `until`.
+async fn write(writer: &mut (impl AsyncWrite + Unpin), bytes: &[u8], until: Instant) -> io::Result<()> {
+    let within = until.min(Instant::now() + WRITE_WITHIN);
+    timeout_at(within, writer.write_all(bytes)).await.map_err(|_| io::Error::from(ErrorKind::TimedOut))?
 }
 
 /// The slowloris: a request line, then one byte a second of a header field
 /// that never ends. Returns only on a failed write.
-async fn drip(writer: &mut (impl AsyncWrite + Unpin)) -> io::Result<()> {
-    write(writer, b"GET / HTTP/1.1\r\nX-Slow: a").await?;
+async fn drip(writer: &mut (impl AsyncWrite + Unpin), until: Instant) -> io::Result<()> {
+    write(writer, b"GET / HTTP/1.1\r\nX-Slow: a", until).await?;
     loop {
         sleep(Duration::from_secs(1)).await;
-        write(writer, b"a").await?;
+        write(writer, b"a", until).await?;
     }
 }
 
 /// The flood: a request of 256 KiB of header fields, all of it unless a
 /// write fails, then the end of the client's stream.
-async fn pour(writer: &mut (impl AsyncWrite + Unpin)) -> io::Result<()> {
+async fn pour(writer: &mut (impl AsyncWrite + Unpin), until: Instant) -> io::Result<()> {
     for chunk in flood_request().chunks(FLOOD_WRITE) {
-        write(writer, chunk).await?;
+        write(writer, chunk, until).await?;
     }
     writer.shutdown().await
 }
@@ -323,7 +324,7 @@ async fn upgrade_and_echo(
     let (mut reader, mut writer) = stream.split();
     let request = request(Kind::Valid, addr, &key);
     let (answer, write_error) =
-        both(read_answer(&mut reader, start, until), write(&mut writer, request.as_bytes())).await;
+        both(read_answer(&mut reader, start, until), write(&mut writer, request.as_bytes(), until)).await;
     let outcome = classify(&answer, write_error.as_ref());
     let Parsed::Complete { status: 101, head } = parse(&answer.bytes, false) else { return outcome };
     round.handshake = Some(answer.at);
@@ -332,7 +333,7 @@ async fn upgrade_and_echo(
         return Outcome::BadUpgrade("bad accept");
     }
     let mut frames = answer.bytes.get(head..).unwrap_or_default().to_vec();
-    if write(&mut writer, &masked(&ECHO)).await.is_err() {
+    if write(&mut writer, &masked(&ECHO), until).await.is_err() {
         return Outcome::BadUpgrade("no echo");
     }
     if !read_at_least(&mut reader, &mut frames, ECHO.len(), until).await {
@@ -343,7 +344,7 @@ async fn upgrade_and_echo(
     }
     round.echo = Some(start.elapsed());
     // The close handshake; the server ends the stream after its close frame.
-    if write(&mut writer, &masked(&CLOSE)).await.is_ok() {
+    if write(&mut writer, &masked(&CLOSE), until).await.is_ok() {
         read_at_least(&mut reader, &mut frames, MAX_ANSWER, until.min(Instant::now() + END_WITHIN)).await;
     }
     Outcome::Status(101)
