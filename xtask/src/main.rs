@@ -7,8 +7,11 @@
 //! cargo xtask conform HOST:PORT [--stall SECS]               the named cases against any server
 //! cargo xtask bench                                          benchmarks, medians and ratios
 //! cargo xtask coverage                                       line and region coverage of the core
+//! cargo xtask attack HOST:PORT (--slow N | --flood N | --mixed N | --echo C) [--time SECS] [--pid PID]
+//!                                                            a bounded attack on a server on this machine
 //! ```
 
+mod attack;
 mod bench;
 mod conform;
 mod coverage;
@@ -23,7 +26,8 @@ const USAGE: &str = "usage:
   cargo xtask replay FILE [--target T]
   cargo xtask conform HOST:PORT [--stall SECS]
   cargo xtask bench
-  cargo xtask coverage";
+  cargo xtask coverage
+  cargo xtask attack HOST:PORT (--slow N | --flood N | --mixed N | --echo C) [--time SECS] [--pid PID]";
 
 /// The workspace root: the parent of this crate's folder.
 fn root() -> PathBuf {
@@ -97,7 +101,8 @@ impl Args {
 fn run() -> Result<(), String> {
     let mut argv = std::env::args().skip(1);
     let command = argv.next().unwrap_or_default();
-    let args = Args::parse(argv, &["--target", "--time", "--stall"])?;
+    let with_value = ["--target", "--time", "--stall", "--slow", "--flood", "--mixed", "--echo", "--pid"];
+    let args = Args::parse(argv, &with_value)?;
     match command.as_str() {
         "fuzz" => {
             args.only(&["--target", "--time", "--smoke", "--stable"])?;
@@ -118,6 +123,23 @@ fn run() -> Result<(), String> {
             args.only(&["--stall"])?;
             let address = args.words.first().ok_or("conform needs HOST:PORT")?;
             conform::conform(address, args.number("--stall", 15)?)
+        }
+        "attack" => {
+            args.only(&["--slow", "--flood", "--mixed", "--echo", "--time", "--pid"])?;
+            let address = args.words.first().ok_or("attack needs HOST:PORT")?;
+            let chosen: Vec<attack::Mode> =
+                attack::Mode::ALL.into_iter().filter(|mode| args.has(mode.flag())).collect();
+            let [mode] = chosen[..] else {
+                return Err("attack needs exactly one of --slow N, --flood N, --mixed N, --echo C".to_owned());
+            };
+            let pid = args.values("--pid").last().map(|pid| pid.parse().map_err(|e| format!("--pid {pid}: {e}")));
+            let plan = attack::Plan {
+                mode,
+                n: args.number(mode.flag(), 0)?,
+                secs: args.number("--time", mode.default_secs())?,
+                pid: pid.transpose()?,
+            };
+            attack::attack(address, &plan)
         }
         "bench" => {
             args.only(&[])?;
