@@ -1,5 +1,5 @@
 //! A WebSocket echo server on the async driver and a multi-threaded tokio
-//! runtime: up to `--max-connections` at once (default 10,000), each pending
+//! runtime: up to `--max-connections` at once (default 16,384), each pending
 //! handshake holding its head buffer and little else, and a graceful
 //! shutdown on SIGINT or SIGTERM. `echo_server_blocking` is the same server
 //! on the blocking driver.
@@ -31,8 +31,13 @@ use tokio::signal::unix::{SignalKind, signal};
 /// (`net.core.somaxconn`), which caps a larger value anyway.
 const BACKLOG: u32 = 4096;
 
+/// The default `--max-connections`: room for 10,000 slow heads and the
+/// legitimate clients beside them. A connection over the limit waits in the
+/// backlog until one ends, which under a slowloris is the head deadline.
+const MAX_CONNECTIONS: usize = 16_384;
+
 fn main() -> ExitCode {
-    let args = match cli::parse_args("echo_server", 10_000) {
+    let args = match cli::parse_args("echo_server", MAX_CONNECTIONS) {
         Ok(args) => args,
         Err(message) => {
             eprintln!("{message}");
