@@ -65,7 +65,7 @@ fn short_writes_and_interruptions_still_deliver_everything() {
                 .map(|i| if i % 3 == 0 { Op::Fail(ErrorKind::Interrupted) } else { Op::Short(1) })
                 .collect(),
             flushes: vec![Op::Fail(ErrorKind::Interrupted)],
-            shutdown_fails: false,
+            shutdowns: vec![],
             timeouts: vec![Op::Short(0)],
         });
         let _ = run(&config, &mut mem);
@@ -119,7 +119,7 @@ fn a_stalled_client_gets_408_at_the_deadline() {
     assert_eq!(rule.number(), "15");
     // One read timeout takes the whole deadline; then the peer closes.
     assert_eq!(transport::elapsed(), Limits::default().handshake_timeout);
-    assert!(mem.at_shutdown.unwrap().starts_with(b"HTTP/1.1 408 Request Timeout\r\n"));
+    assert!(mem.at_shutdown.as_ref().unwrap().starts_with(b"HTTP/1.1 408 Request Timeout\r\n"));
 }
 
 #[test]
@@ -205,7 +205,7 @@ fn each_failing_step_is_reported_as_an_error() {
         (VALID, |s| s.flushes = vec![Op::Fail(ErrorKind::BrokenPipe)], Step::Flush),
         (b"\x16", |s| s.writes = vec![Op::Short(5), Op::Fail(ErrorKind::WouldBlock)], Step::Write),
         (b"\x16", |s| s.flushes = vec![Op::Fail(ErrorKind::ConnectionReset)], Step::Flush),
-        (b"\x16", |s| s.shutdown_fails = true, Step::Shutdown),
+        (b"\x16", |s| s.shutdowns = vec![Op::Fail(ErrorKind::NotConnected)], Step::Shutdown),
         (b"\x16", |s| s.reads.push(Read::Fail(ErrorKind::ConnectionReset)), Step::Linger),
         (b"GET", |s| s.reads.push(Read::Fail(ErrorKind::ConnectionReset)), Step::ReadHead),
         (b"GET", |s| s.timeouts = vec![Op::Fail(ErrorKind::InvalidInput)], Step::SetReadTimeout),
