@@ -228,10 +228,11 @@ fn schedule(u: &mut Unstructured<'_>, bytes: &[u8]) -> arbitrary::Result<Schedul
 
 /// `driver`: the first two bytes give the length of the client's bytes,
 /// which follow; then a fault schedule, then the application's decision.
-/// Through the driver, the response the contract gives to the bytes read,
-/// by the deadline, must be fully flushed before the write side is shut
-/// down, or the driver must report an I/O error the schedule injected;
-/// never a loop.
+/// Through each driver (the blocking one, and the async one when the
+/// feature `tokio` is on, as the fuzz target builds it), the response the
+/// contract gives to the bytes read, by the deadline, must be fully flushed
+/// before the write side is shut down, or the driver must report an I/O
+/// error the schedule injected; never a loop or a hang.
 pub fn driver(data: &[u8]) {
     let mut u = Unstructured::new(data);
     let Ok(len) = u16::arbitrary(&mut u) else { return };
