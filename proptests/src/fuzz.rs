@@ -204,6 +204,7 @@ fn schedule(u: &mut Unstructured<'_>, bytes: &[u8]) -> arbitrary::Result<Schedul
             1 => reads.push(Read::WouldBlock),
             2 => reads.push(Read::Fail(fault(what / 8))),
             3 => reads.push(Read::FailLate(fault(what / 8))),
+            4 => reads.push(Read::Pending),
             _ => {}
         }
     }
@@ -212,21 +213,26 @@ fn schedule(u: &mut Unstructured<'_>, bytes: &[u8]) -> arbitrary::Result<Schedul
     }
     let op = |u: &mut Unstructured<'_>| -> arbitrary::Result<Op> {
         let byte = u8::arbitrary(u)?;
-        Ok(if byte % 4 == 0 { Op::Fail(fault(byte / 4)) } else { Op::Short(usize::from(byte)) })
+        Ok(match byte % 8 {
+            0 | 4 => Op::Fail(fault(byte / 4)),
+            1 => Op::Pending,
+            _ => Op::Short(usize::from(byte)),
+        })
     };
     let writes = (0..u8::arbitrary(u)? % 16).map(|_| op(u)).collect::<arbitrary::Result<_>>()?;
     let flushes = (0..u8::arbitrary(u)? % 4).map(|_| op(u)).collect::<arbitrary::Result<_>>()?;
-    let shutdown_fails = u8::arbitrary(u)? == 0;
+    let shutdowns = (0..u8::arbitrary(u)? % 4).map(|_| op(u)).collect::<arbitrary::Result<_>>()?;
     let timeouts = (0..u8::arbitrary(u)? % 4).map(|_| op(u)).collect::<arbitrary::Result<_>>()?;
-    Ok(Schedule { reads, writes, flushes, shutdown_fails, timeouts })
+    Ok(Schedule { reads, writes, flushes, shutdowns, timeouts })
 }
 
 /// `driver`: the first two bytes give the length of the client's bytes,
 /// which follow; then a fault schedule, then the application's decision.
-/// Through the driver, the response the contract gives to the bytes read,
-/// by the deadline, must be fully flushed before the write side is shut
-/// down, or the driver must report an I/O error the schedule injected;
-/// never a loop.
+/// Through each driver (the blocking one, and the async one when the
+/// feature `tokio` is on, as the fuzz target builds it), the response the
+/// contract gives to the bytes read, by the deadline, must be fully flushed
+/// before the write side is shut down, or the driver must report an I/O
+/// error the schedule injected; never a loop or a hang.
 pub fn driver(data: &[u8]) {
     let mut u = Unstructured::new(data);
     let Ok(len) = u16::arbitrary(&mut u) else { return };

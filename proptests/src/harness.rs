@@ -3,13 +3,15 @@
 
 use std::cell::RefCell;
 
-use ws_handshake::blocking::{self, Step};
-use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Refusal, Status, ValidConfig};
+use ws_handshake::blocking::{Error, Step};
+use ws_handshake::delivery::Limits;
+use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Status, ValidConfig};
 
 use crate::decision::{self, Answer, Decision};
+use crate::drivers::{Driver, Ran};
 use crate::model::{self, End, Expected};
 use crate::oracle::{self, Verdict};
-use crate::transport::{self, Call, FaultyTransport, MAX_CALLS, Schedule};
+use crate::transport::{Call, MAX_CALLS, Schedule, Script};
 
 /// The longest response [`run`] writes: the contract's defaults, a 101
 /// (at most 230 bytes, with a subprotocol of `MAX_PROTOCOL_LEN`) or a rule's
@@ -209,47 +211,64 @@ fn call_of(step: Step) -> Call {
     }
 }
 
-/// Runs the driver over the reads of `schedule`, with its faults, the
+/// Runs every driver this build has ([`Driver::ALL`]: the blocking one, and
+/// the async one with the feature `tokio`) over the reads of `schedule`, and
+/// checks each as [`drive_with`] does.
+pub fn drive(config: &ValidConfig<'_>, schedule: Schedule, decision: &Decision) -> Result<(), String> {
+    for &driver in Driver::ALL {
+        drive_with(driver, config, schedule.clone(), decision)?;
+    }
+    Ok(())
+}
+
+/// Runs `driver` over the reads of `schedule`, with its faults, the
 /// application answering a valid request with `decision`, and checks that
 /// it kept contract section 5: the response the contract gives to the bytes
 /// read before it, by the deadline, fully flushed, then the stream left open
 /// after a 101 or shut down after anything else, with nothing written after
 /// the shutdown; or an I/O error that the transport injected, at the step
-/// the driver names; never a loop.
-pub fn drive(config: &ValidConfig<'_>, schedule: Schedule, decision: &Decision) -> Result<(), String> {
-    let mut stream = FaultyTransport::new(schedule);
-    let options = transport::options();
-    let mut buf = vec![0; config.max_head_len];
-    let mut refusal: Option<Refusal<'_>> = None;
-    let result = blocking::read_request(&mut stream, config, &options, &mut buf).and_then(|pending| {
-        let request = *pending.request();
-        match decision::apply(&request, decision, &mut refusal) {
-            Ok(response) => pending.respond(response).map(|upgraded| upgraded.request.head_len()),
-            // An answer the application may not give: it gives the default.
-            Err(_) => pending.respond(request.accept()).map(|upgraded| upgraded.request.head_len()),
-        }
-    });
+/// the driver names; never a loop or a hang, and done by the end of the
+/// deadline and the linger. Returns the transport's record.
+pub fn drive_with(
+    driver: Driver,
+    config: &ValidConfig<'_>,
+    schedule: Schedule,
+    decision: &Decision,
+) -> Result<Script, String> {
+    let limits = Limits::default();
+    let checked = driver
+        .run(config, &limits, schedule, decision)
+        .and_then(|ran| check_delivery(config, &limits, decision, &ran).map(|()| ran.script));
+    checked.map_err(|failure| format!("{driver:?} driver: {failure}"))
+}
+
+/// Checks what a driver did, as [`drive_with`] says.
+fn check_delivery(config: &ValidConfig<'_>, limits: &Limits, decision: &Decision, ran: &Ran) -> Result<(), String> {
+    let Ran { result, script: stream, finished } = ran;
     if stream.calls > MAX_CALLS {
         return Err("the driver loops without progress".into());
     }
     if stream.wrote_after_shutdown {
         return Err("a write after the shutdown".into());
     }
-    let deadline = options.limits.handshake_timeout;
+    if *finished > limits.handshake_timeout + limits.linger_time {
+        return Err(format!("returned at {finished:?}, after the deadline and the linger"));
+    }
+    let deadline = limits.handshake_timeout;
     if stream.time_of_first_write.is_some_and(|at| at > deadline) {
         return Err(format!("answered at {:?}, after the deadline", stream.time_of_first_write));
     }
     // The response answers the bytes read before it, not all the client
     // would have sent (a deadline may cut `HEAD ` short).
     let answered = &stream.received[..stream.read_before_writing.unwrap_or_default()];
-    let (request, sent) = match &result {
+    let (request, sent) = match result {
         Ok(head_len) if stream.at_shutdown.is_none() => (&stream.received[..*head_len], &stream.delivered[..]),
         Ok(_) => return Err("an accepted stream was shut down".into()),
-        Err(blocking::Error::Rejected { .. }) => match &stream.at_shutdown {
+        Err(Error::Rejected { .. }) => match &stream.at_shutdown {
             Some(sent) if *sent == stream.delivered => (answered, &sent[..]),
             at_shutdown => return Err(format!("shut down with {at_shutdown:?}, delivered {:?}", stream.delivered)),
         },
-        Err(blocking::Error::Io { step, source, .. }) => {
+        Err(Error::Io { step, source, .. }) => {
             let fault = (call_of(*step), source.kind());
             return match stream.injected.contains(&fault) {
                 true => Ok(()),

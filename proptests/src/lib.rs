@@ -1,7 +1,8 @@
 //! What proves `ws-handshake` keeps its contract (`docs/CONTRACT.md`): proptest
 //! strategies that generate requests, an oracle that judges a response, a
 //! model that states the contract slowly and plainly, and an in-memory
-//! transport that injects faults into the driver.
+//! transport that injects faults into the drivers (the async one with the
+//! feature `tokio`).
 //!
 //! The oracle and the model never call the core: they are a second, simpler
 //! reading of the contract, so that a bug must be made twice to go unseen.
@@ -10,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod decision;
+pub mod drivers;
 pub mod fuzz;
 pub mod harness;
 pub mod model;

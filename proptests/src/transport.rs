@@ -1,40 +1,27 @@
-//! A deterministic in-memory transport for the driver: reads follow a
-//! script, writes and flushes fail or come up short when a schedule says so,
-//! and a virtual clock ([`clock`]) jumps by the read timeout whenever a read
-//! times out. It records what reached the peer, when the write side was shut
-//! down, and every fault it injected, so that a test can tell an I/O error
-//! the driver had to report from one it made up.
+//! A deterministic in-memory transport for the drivers: reads follow a
+//! script, writes, flushes and the half-close fail, come up short or are not
+//! ready yet when a [`Schedule`] says so. One [`Script`] plays the schedule
+//! and records what reached the peer, when the write side was shut down,
+//! and every fault it injected, so that a test can tell an I/O error the
+//! driver had to report from one it made up. It has two faces, each a thin
+//! layer that waits in its driver's way: [`FaultyTransport`], a blocking
+//! `Transport` on a virtual clock, and `AsyncFaultyTransport` (feature
+//! `tokio`), a tokio `AsyncRead + AsyncWrite` on tokio's paused clock.
 
-use std::cell::Cell;
 use std::collections::VecDeque;
 use std::io::{self, ErrorKind};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use ws_handshake::blocking::{Options, Transport};
 
-thread_local! {
-    /// When this thread's virtual clock started, and how far it has run.
-    static CLOCK: (Instant, Cell<Duration>) = (Instant::now(), Cell::new(Duration::ZERO));
-}
+mod blocking;
+#[cfg(feature = "tokio")]
+mod tokio;
 
-/// This thread's virtual clock: it moves only when a [`FaultyTransport`]
-/// read times out. Give it to the driver as [`Options::clock`].
-pub fn clock() -> Instant {
-    CLOCK.with(|(start, elapsed)| *start + elapsed.get())
-}
-
-/// How far this thread's virtual clock has run since the last
-/// [`FaultyTransport::new`].
-pub fn elapsed() -> Duration {
-    CLOCK.with(|(_, elapsed)| elapsed.get())
-}
-
-/// The driver's options under the virtual clock.
-pub fn options() -> Options {
-    Options { clock, ..Options::default() }
-}
+#[cfg(feature = "tokio")]
+pub use self::tokio::AsyncFaultyTransport;
+pub use blocking::{FaultyTransport, clock, elapsed, options};
 
 /// The calls a fault can be injected into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,9 +32,9 @@ pub enum Call {
     Write,
     /// `flush`.
     Flush,
-    /// `shutdown_write`.
+    /// `shutdown_write` (blocking), `shutdown` (async).
     Shutdown,
-    /// `set_read_timeout`.
+    /// `set_read_timeout` (blocking only).
     SetReadTimeout,
 }
 
@@ -58,25 +45,36 @@ pub enum Read {
     Data(Vec<u8>),
     /// Returns `Ok(0)`: the client closed its side.
     Eof,
-    /// The read timeout expires: the clock jumps by it, then `WouldBlock`.
-    /// Not a fault: it is how a blocking stream waits.
+    /// Nothing arrives before the driver's timeout: a blocking read waits
+    /// out its read timeout (the virtual clock jumps by it), then
+    /// `WouldBlock`; an async read stays pending until the driver's timer
+    /// fires. Not a fault: it is how a stream waits.
     Timeout,
     /// `WouldBlock` at once, as from a non-blocking stream; no time passes.
     WouldBlock,
-    /// The read waits out its timeout (the clock jumps by it), then fails
+    /// The read waits out its timeout, as [`Read::Timeout`] does, then fails
     /// with this kind: a reset noticed late.
     FailLate(ErrorKind),
     /// Fails with this kind.
     Fail(ErrorKind),
+    /// Not ready yet: an async read returns `Poll::Pending` with its waker
+    /// woken at once, so the driver must poll again; a blocking read waits
+    /// through it (no time passes) and does what the next step says.
+    Pending,
 }
 
-/// What one `write` or `flush` call does.
+/// What one `write`, `flush`, half-close or `set_read_timeout` call does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
-    /// Succeeds, taking at most this many bytes (a flush ignores the number).
+    /// Succeeds, taking at most this many bytes (the other calls ignore the
+    /// number).
     Short(usize),
     /// Fails with this kind.
     Fail(ErrorKind),
+    /// Not ready yet, as [`Read::Pending`]: the async call returns
+    /// `Poll::Pending` and is polled again, the blocking one waits through
+    /// it; either way the next step decides.
+    Pending,
 }
 
 /// The faults a transport injects, call by call. Past the end of a list,
@@ -89,10 +87,9 @@ pub struct Schedule {
     pub writes: Vec<Op>,
     /// One entry per `flush` call.
     pub flushes: Vec<Op>,
-    /// Whether `shutdown_write` fails.
-    pub shutdown_fails: bool,
-    /// One entry per `set_read_timeout` call: a failure, or (any `Short`)
-    /// success.
+    /// One entry per half-close.
+    pub shutdowns: Vec<Op>,
+    /// One entry per `set_read_timeout` call (blocking only).
     pub timeouts: Vec<Op>,
 }
 
@@ -100,13 +97,15 @@ pub struct Schedule {
 /// without progress.
 pub const MAX_CALLS: usize = 100_000;
 
-/// The in-memory stream.
+/// A schedule being played, and the record of what the driver did through
+/// it: what both faces of the transport share. Each face reads it as its
+/// own fields.
 #[derive(Debug)]
-pub struct FaultyTransport {
+pub struct Script {
     reads: VecDeque<Read>,
     writes: VecDeque<Op>,
     flushes: VecDeque<Op>,
-    shutdown_fails: bool,
+    shutdowns: VecDeque<Op>,
     timeouts: VecDeque<Op>,
     written: Vec<u8>,
     /// The bytes flushed to the peer, in order.
@@ -115,8 +114,6 @@ pub struct FaultyTransport {
     pub at_shutdown: Option<Vec<u8>>,
     /// Whether anything was written after the shutdown.
     pub wrote_after_shutdown: bool,
-    /// The read timeout last set.
-    pub read_timeout: Option<Duration>,
     /// The largest buffer a `read` was given.
     pub largest_read: usize,
     /// Every byte the reads handed out, in order.
@@ -124,7 +121,7 @@ pub struct FaultyTransport {
     /// How many bytes the reads had handed out when the first write came:
     /// what the response answers.
     pub read_before_writing: Option<usize>,
-    /// How far the virtual clock had run when the first write came.
+    /// How far the face's clock had run when the first write came.
     pub time_of_first_write: Option<Duration>,
     /// Whether a read had returned the end of the stream before the first
     /// write.
@@ -132,38 +129,48 @@ pub struct FaultyTransport {
     /// Every fault injected, by call and error kind (a write of zero bytes
     /// as `WriteZero`).
     pub injected: Vec<(Call, ErrorKind)>,
+    /// Every step that was not ready yet ([`Read::Pending`], [`Op::Pending`]),
+    /// by call.
+    pub pending: Vec<Call>,
     /// How many calls the driver made.
     pub calls: usize,
 }
 
-impl FaultyTransport {
-    /// A transport that follows `schedule`.
-    pub fn new(schedule: Schedule) -> Self {
-        FaultyTransport {
+/// What a read does that each face waits out in its own way.
+enum Wait {
+    /// Not ready yet ([`Read::Pending`]).
+    NotReady,
+    /// Nothing arrives before the driver's timeout; then the read fails
+    /// with this kind, if any ([`Read::Timeout`], [`Read::FailLate`]).
+    Stall(Option<ErrorKind>),
+}
+
+impl Script {
+    fn new(schedule: Schedule) -> Self {
+        Script {
             reads: schedule.reads.into(),
             writes: schedule.writes.into(),
             flushes: schedule.flushes.into(),
-            shutdown_fails: schedule.shutdown_fails,
+            shutdowns: schedule.shutdowns.into(),
             timeouts: schedule.timeouts.into(),
             written: Vec::new(),
             delivered: Vec::new(),
             at_shutdown: None,
             wrote_after_shutdown: false,
-            read_timeout: None,
             largest_read: 0,
             received: Vec::new(),
             read_before_writing: None,
             time_of_first_write: None,
             eof_before_writing: false,
             injected: Vec::new(),
+            pending: Vec::new(),
             calls: 0,
         }
-        .with_clock_reset()
     }
 
-    fn with_clock_reset(self) -> Self {
-        CLOCK.with(|(_, elapsed)| elapsed.set(Duration::ZERO));
-        self
+    /// The read steps not yet taken.
+    pub fn unread(&self) -> &VecDeque<Read> {
+        &self.reads
     }
 
     /// Records an injected fault and returns it as an error.
@@ -172,17 +179,7 @@ impl FaultyTransport {
         kind.into()
     }
 
-    /// A transport whose reads hand out `chunks` and then end the stream.
-    pub fn reading(chunks: &[&[u8]]) -> Self {
-        let reads = chunks.iter().filter(|chunk| !chunk.is_empty()).map(|chunk| Read::Data(chunk.to_vec())).collect();
-        FaultyTransport::new(Schedule { reads, ..Schedule::default() })
-    }
-
-    /// The read steps not yet taken.
-    pub fn unread(&self) -> &VecDeque<Read> {
-        &self.reads
-    }
-
+    /// Counts a call; past [`MAX_CALLS`], the error that ends a loop.
     fn call(&mut self) -> io::Result<()> {
         self.calls += 1;
         if self.calls > MAX_CALLS {
@@ -190,16 +187,17 @@ impl FaultyTransport {
         }
         Ok(())
     }
-}
 
-impl Transport for FaultyTransport {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.call()?;
+    /// One read into `buf`: its result, or how it waits.
+    fn read(&mut self, buf: &mut [u8]) -> Result<io::Result<usize>, Wait> {
+        if let Err(e) = self.call() {
+            return Ok(Err(e));
+        }
         self.largest_read = self.largest_read.max(buf.len());
         match self.reads.pop_front() {
             None | Some(Read::Eof) => {
                 self.eof_before_writing |= self.read_before_writing.is_none();
-                Ok(0)
+                Ok(Ok(0))
             }
             Some(Read::Data(mut data)) => {
                 let n = data.len().min(buf.len());
@@ -208,73 +206,71 @@ impl Transport for FaultyTransport {
                     self.reads.push_front(Read::Data(data.split_off(n)));
                 }
                 self.received.extend_from_slice(&data[..n]);
-                Ok(n)
+                Ok(Ok(n))
             }
-            Some(read @ (Read::Timeout | Read::FailLate(_))) => {
-                let Some(timeout) = self.read_timeout else {
-                    return Err(io::Error::other("a blocking read without a timeout would hang"));
-                };
-                CLOCK.with(|(_, elapsed)| elapsed.set(elapsed.get() + timeout));
-                match read {
-                    Read::FailLate(kind) => Err(self.inject(Call::Read, kind)),
-                    _ => Err(ErrorKind::WouldBlock.into()),
-                }
+            Some(Read::Timeout) => Err(Wait::Stall(None)),
+            Some(Read::FailLate(kind)) => Err(Wait::Stall(Some(kind))),
+            Some(Read::WouldBlock) => Ok(Err(self.inject(Call::Read, ErrorKind::WouldBlock))),
+            Some(Read::Fail(kind)) => Ok(Err(self.inject(Call::Read, kind))),
+            Some(Read::Pending) => {
+                self.pending.push(Call::Read);
+                Err(Wait::NotReady)
             }
-            Some(Read::WouldBlock) => Err(self.inject(Call::Read, ErrorKind::WouldBlock)),
-            Some(Read::Fail(kind)) => Err(self.inject(Call::Read, kind)),
         }
     }
 
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.call()?;
+    /// The next step of `call`, which is not a read: `None` when it is not
+    /// ready yet, else how many bytes it may take or its injected failure.
+    fn take(&mut self, call: Call) -> Option<io::Result<usize>> {
+        if let Err(e) = self.call() {
+            return Some(Err(e));
+        }
+        let step = match call {
+            Call::Write => self.writes.pop_front(),
+            Call::Flush => self.flushes.pop_front(),
+            Call::Shutdown => self.shutdowns.pop_front(),
+            Call::SetReadTimeout => self.timeouts.pop_front(),
+            // Reads follow their own steps (`read`).
+            Call::Read => None,
+        };
+        match step {
+            None => Some(Ok(usize::MAX)),
+            Some(Op::Short(n)) => Some(Ok(n)),
+            Some(Op::Fail(kind)) => Some(Err(self.inject(call, kind))),
+            Some(Op::Pending) => {
+                self.pending.push(call);
+                None
+            }
+        }
+    }
+
+    /// One write of `buf`, `now` on the face's clock; `None` when it is not
+    /// ready yet.
+    fn write(&mut self, buf: &[u8], now: Duration) -> Option<io::Result<usize>> {
         self.wrote_after_shutdown |= self.at_shutdown.is_some();
         self.read_before_writing.get_or_insert(self.received.len());
-        self.time_of_first_write.get_or_insert(elapsed());
-        let n = match self.writes.pop_front() {
-            None => buf.len(),
-            Some(Op::Short(n)) => n.min(buf.len()),
-            Some(Op::Fail(kind)) => return Err(self.inject(Call::Write, kind)),
+        self.time_of_first_write.get_or_insert(now);
+        let n = match self.take(Call::Write)? {
+            Ok(n) => n.min(buf.len()),
+            Err(e) => return Some(Err(e)),
         };
         if n == 0 && !buf.is_empty() {
             self.injected.push((Call::Write, ErrorKind::WriteZero));
         }
         self.written.extend_from_slice(&buf[..n]);
-        Ok(n)
+        Some(Ok(n))
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        self.call()?;
-        if let Some(Op::Fail(kind)) = self.flushes.pop_front() {
-            return Err(self.inject(Call::Flush, kind));
-        }
-        self.delivered.append(&mut self.written);
-        Ok(())
+    /// One flush: what was written reaches the peer.
+    fn flush(&mut self) -> Option<io::Result<()>> {
+        let taken = self.take(Call::Flush)?;
+        Some(taken.map(|_| self.delivered.append(&mut self.written)))
     }
 
-    fn shutdown_write(&mut self) -> io::Result<()> {
-        self.call()?;
-        if self.shutdown_fails {
-            return Err(self.inject(Call::Shutdown, ErrorKind::NotConnected));
-        }
-        self.at_shutdown = Some(self.delivered.clone());
-        Ok(())
-    }
-
-    fn read_timeout(&self) -> io::Result<Option<Duration>> {
-        Ok(self.read_timeout)
-    }
-
-    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
-        self.call()?;
-        if let Some(Op::Fail(kind)) = self.timeouts.pop_front() {
-            return Err(self.inject(Call::SetReadTimeout, kind));
-        }
-        if timeout == Some(Duration::ZERO) {
-            // As `TcpStream` does.
-            return Err(io::Error::new(ErrorKind::InvalidInput, "zero timeout"));
-        }
-        self.read_timeout = timeout;
-        Ok(())
+    /// One half-close.
+    fn shutdown(&mut self) -> Option<io::Result<()>> {
+        let taken = self.take(Call::Shutdown)?;
+        Some(taken.map(|_| self.at_shutdown = Some(self.delivered.clone())))
     }
 }
 
@@ -294,12 +290,13 @@ fn kind() -> impl Strategy<Value = ErrorKind> {
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    prop_oneof![4 => (0usize..64).prop_map(Op::Short), 1 => kind().prop_map(Op::Fail)]
+    prop_oneof![4 => (0usize..64).prop_map(Op::Short), 1 => kind().prop_map(Op::Fail), 2 => Just(Op::Pending)]
 }
 
 /// A fault schedule for sending `bytes`: the bytes cut into reads with
-/// timeouts, `WouldBlock`s and failures among them, an optional
-/// end-of-stream, and short or failing writes and flushes.
+/// timeouts, `WouldBlock`s, failures and steps not ready among them, an
+/// optional end-of-stream, and short, failing or not-ready writes, flushes
+/// and half-closes.
 pub fn schedule(bytes: Vec<u8>) -> impl Strategy<Value = Schedule> {
     let len = bytes.len();
     let read_fault = prop_oneof![
@@ -307,16 +304,17 @@ pub fn schedule(bytes: Vec<u8>) -> impl Strategy<Value = Schedule> {
         1 => Just(Read::Timeout),
         2 => kind().prop_map(Read::Fail),
         1 => kind().prop_map(Read::FailLate),
+        2 => Just(Read::Pending),
     ];
     (
         prop::collection::vec((0..=len, prop::option::of(read_fault)), 0..6),
         prop::collection::vec(prop_oneof![Just(Read::Eof), Just(Read::Timeout), Just(Read::Data(vec![0; 100]))], 0..3),
         prop::collection::vec(op(), 0..12),
         prop::collection::vec(op(), 0..3),
-        prop::bool::weighted(0.1),
+        prop::collection::vec(op(), 0..3),
         prop::collection::vec(op(), 0..3),
     )
-        .prop_map(move |(mut cuts, tail, writes, flushes, shutdown_fails, timeouts)| {
+        .prop_map(move |(mut cuts, tail, writes, flushes, shutdowns, timeouts)| {
             cuts.sort_by_key(|(at, _)| *at);
             let mut reads = Vec::new();
             let mut from = 0;
@@ -331,6 +329,6 @@ pub fn schedule(bytes: Vec<u8>) -> impl Strategy<Value = Schedule> {
                 reads.push(Read::Data(bytes[from..].to_vec()));
             }
             reads.extend(tail);
-            Schedule { reads, writes, flushes, shutdown_fails, timeouts }
+            Schedule { reads, writes, flushes, shutdowns, timeouts }
         })
 }
