@@ -2,6 +2,7 @@
 //! (`--path`), and each connection's log line. Included by `echo_server`
 //! (tokio), `echo_server_blocking`, and the loopback tests that run both.
 
+use std::io::Write;
 use std::net::SocketAddr;
 
 use ws_handshake::blocking::Error;
@@ -62,4 +63,11 @@ pub fn not_upgraded(peer: SocketAddr, error: &Error) -> String {
         Error::Rejected { status, rule: None, linger } => format!("{peer} refused {status} linger={linger:?}"),
         e => format!("{peer} error - {e}"),
     }
+}
+
+/// Writes a connection's log line to standard error in one call: `eprintln!`
+/// would make two (the line, then the newline), a cost on every handshake.
+pub fn log(mut line: String) {
+    line.push('\n');
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }

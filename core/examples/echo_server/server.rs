@@ -50,7 +50,7 @@ pub async fn serve(
         let Some((slot, stream, peer)) = accepted else { continue };
         let stopping = stopping.clone();
         tokio::spawn(async move {
-            eprintln!("{}", handle(stream, peer, settings, stopping).await);
+            settings::log(handle(stream, peer, settings, stopping).await);
             drop(slot);
         });
     }
@@ -133,15 +133,17 @@ async fn echo(
     mut socket: WebSocketStream<TcpStream>,
     mut stopping: watch::Receiver<bool>,
 ) -> tungstenite::Result<usize> {
+    // One wait for the whole connection, not one per message.
+    let stop = async move {
+        let _ = stopping.wait_for(|stop| *stop).await;
+    };
+    tokio::pin!(stop);
     let mut echoed = 0;
     loop {
         let message = tokio::select! {
             message = socket.next() => message,
-            _ = stopping.wait_for(|stop| *stop) => None,
+            () = &mut stop => return close(socket).await.map(|()| echoed),
         };
-        if *stopping.borrow() {
-            return close(socket).await.map(|()| echoed);
-        }
         match message {
             Some(Ok(message)) if message.is_text() || message.is_binary() => {
                 match timeout(WRITE_TIMEOUT, socket.send(message)).await {

@@ -33,7 +33,7 @@ pub fn serve(listener: TcpListener, settings: &'static Settings, max_connections
         };
         let slots = Arc::clone(&slots);
         thread::Builder::new().name(format!("conn {peer}")).spawn(move || {
-            eprintln!("{}", handle(stream, peer, settings));
+            settings::log(handle(stream, peer, settings));
             slots.release();
         })?;
     }
