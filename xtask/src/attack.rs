@@ -206,7 +206,16 @@ async fn run(addr: SocketAddr, kinds: Vec<Kind>, time: Duration, rss: Option<Rss
         move || format!("{} open, {}/{total} finished", gauge.open(), gauge.finished())
     };
     let watcher = tokio::spawn(watch(rss, start, progress, Arc::clone(&done)));
-    let probes = tokio::spawn(probe(addr, deadline, Arc::clone(&done)));
+    // The probes stand for clients on other machines: on a thread and a
+    // runtime of their own, so that the attack's own bursts (10,000
+    // responses arriving at once) do not delay them here.
+    let probes = {
+        let done = Arc::clone(&done);
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            runtime.map(|runtime| runtime.block_on(probe(addr, start, deadline, done))).unwrap_or_default()
+        })
+    };
     let pacing = Arc::new(Semaphore::new(CONNECTS_AT_ONCE));
     let mut tasks = JoinSet::new();
     for kind in kinds {
@@ -224,14 +233,14 @@ async fn run(addr: SocketAddr, kinds: Vec<Kind>, time: Duration, rss: Option<Rss
     }
     let elapsed = start.elapsed();
     done.store(true, Relaxed);
-    let probes = probes.await.unwrap_or_default();
+    let probes = tokio::task::spawn_blocking(move || probes.join().unwrap_or_default()).await.unwrap_or_default();
     let rss = watcher.await.ok().flatten();
     Run { records, probes, elapsed, peak_open: gauge.peak(), rss }
 }
 
 /// Starts a probe every [`PROBE_EVERY`] until `done` or `deadline`; returns
-/// their rounds once all have ended.
-async fn probe(addr: SocketAddr, deadline: Instant, done: Arc<AtomicBool>) -> Vec<Round> {
+/// when each started (since `start`) and its round, once all have ended.
+async fn probe(addr: SocketAddr, start: Instant, deadline: Instant, done: Arc<AtomicBool>) -> Vec<(Duration, Round)> {
     let mut ticks = interval(PROBE_EVERY);
     let mut probes = JoinSet::new();
     loop {
@@ -240,7 +249,8 @@ async fn probe(addr: SocketAddr, deadline: Instant, done: Arc<AtomicBool>) -> Ve
         if done.load(Relaxed) || now >= deadline {
             break;
         }
-        probes.spawn(client::valid_round(addr, deadline.min(now + client::WITHIN), None));
+        let round = client::valid_round(addr, deadline.min(now + client::WITHIN), None);
+        probes.spawn(async move { (now - start, round.await) });
     }
     let mut rounds = Vec::new();
     while let Some(joined) = probes.join_next().await {
@@ -396,7 +406,7 @@ mod tests {
         assert!(run.records.iter().all(|record| record.after == Some(answer::Ending::Eof)));
         assert!(run.peak_open >= 1);
         // The probes got the same 431, which is no 101.
-        assert!(run.probes.iter().all(|probe| probe.outcome == Outcome::Status(431)));
+        assert!(run.probes.iter().all(|(_, probe)| probe.outcome == Outcome::Status(431)));
         assert_eq!(report::print_run(addr, "flood", &run), 0);
     }
 }

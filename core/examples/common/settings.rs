@@ -2,7 +2,6 @@
 //! (`--path`), and each connection's log line. Included by `echo_server`
 //! (tokio), `echo_server_blocking`, and the loopback tests that run both.
 
-use std::io::Write;
 use std::net::SocketAddr;
 
 use ws_handshake::blocking::Error;
@@ -67,7 +66,8 @@ pub fn not_upgraded(peer: SocketAddr, error: &Error) -> String {
 
 /// Writes a connection's log line to standard error in one call: `eprintln!`
 /// would make two (the line, then the newline), a cost on every handshake.
+/// (`eprint!`, unlike a write to `io::stderr()`, is captured in tests.)
 pub fn log(mut line: String) {
     line.push('\n');
-    let _ = std::io::stderr().write_all(line.as_bytes());
+    eprint!("{line}");
 }

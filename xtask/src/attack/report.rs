@@ -15,8 +15,8 @@ use super::rss::Rss;
 pub struct Run {
     /// One per attacking connection.
     pub records: Vec<Record>,
-    /// One per probe.
-    pub probes: Vec<Round>,
+    /// One per probe: when it started, since the run's start, and its round.
+    pub probes: Vec<(Duration, Round)>,
     /// From the start until the last attacking connection finished.
     pub elapsed: Duration,
     /// The most connections open at once.
@@ -187,7 +187,8 @@ pub fn print_run(addr: SocketAddr, mode: &str, run: &Run) -> usize {
 }
 
 /// The probes' rows.
-fn print_probes(probes: &[Round], line: &mut Summary) {
+fn print_probes(started: &[(Duration, Round)], line: &mut Summary) {
+    let probes: Vec<&Round> = started.iter().map(|(_, round)| round).collect();
     let upgraded = probes.iter().filter(|probe| probe.handshake.is_some()).count();
     let echoed = probes.iter().filter(|probe| probe.echo.is_some()).count();
     row("probes", format!("{} sent, {upgraded} got a 101, {echoed} echoed", probes.len()));
@@ -201,6 +202,13 @@ fn print_probes(probes: &[Round], line: &mut Summary) {
     if let Some(spread) = Spread::of(probes.iter().filter_map(|probe| probe.echo)) {
         row("  connect to echo", spread.show(false));
         spread.summarize(line, "probe_echo", false);
+    }
+    let mut slowest: Vec<_> = started.iter().filter_map(|(at, probe)| Some((probe.handshake?, *at))).collect();
+    slowest.sort_unstable_by(|a, b| b.cmp(a));
+    if !slowest.is_empty() {
+        let shown: Vec<String> =
+            slowest.iter().take(3).map(|(took, at)| format!("{} ms at {:.1} s", ms(*took), at.as_secs_f64())).collect();
+        row("  slowest, started", shown.join(", "));
     }
     let failed = count(probes.iter().map(|probe| probe.outcome).filter(|outcome| *outcome != Outcome::Status(101)));
     if !failed.is_empty() {
