@@ -52,11 +52,18 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin> Pending<'a, S> {
     /// Sends `response`, which must come from this pending request: after a
     /// 101, the upgraded stream; after a refusal, [`Error::Rejected`] once
     /// it is delivered and lingered.
-    pub async fn respond(self, response: Response<'a>) -> Result<Upgraded<'a, S>, Error> {
-        let Pending { mut connection, request } = self;
-        connection.session.respond(&response);
-        connection.run(None).await?;
-        Ok(Upgraded { stream: connection.stream, request, protocol: response.protocol(), leftover: request.leftover() })
+    pub async fn respond(mut self, response: Response<'a>) -> Result<Upgraded<'a, S>, Error> {
+        // `self` is used in place, not taken apart into locals: a copy of
+        // the connection would double the future's size.
+        self.connection.session.respond(&response);
+        self.connection.run(None).await?;
+        let request = self.request;
+        Ok(Upgraded {
+            stream: self.connection.stream,
+            request,
+            protocol: response.protocol(),
+            leftover: request.leftover(),
+        })
     }
 }
 

@@ -106,12 +106,16 @@ async fn answer(
     settings: &Settings,
     stopping: watch::Receiver<bool>,
 ) -> String {
-    let pending = match read {
-        Ok(pending) => pending,
+    // The pending request is gone by the first `await`, moved into the
+    // response's future: the future of `answer` holds it once, not twice.
+    let responding = match read {
+        Ok(pending) => {
+            let response = settings.answer(pending.request());
+            pending.respond(response)
+        }
         Err(e) => return settings::not_upgraded(peer, &e),
     };
-    let response = settings.answer(pending.request());
-    match pending.respond(response).await {
+    match responding.await {
         Ok(upgraded) => {
             let line = settings::accepted(peer, &upgraded.request, upgraded.protocol);
             let socket =
