@@ -12,34 +12,26 @@ use std::process::ExitCode;
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::{TcpListener, TcpStream};
 
-fn main() -> ExitCode {
+#[tokio::main]
+async fn main() -> ExitCode {
     let listen = std::env::args().nth(1).unwrap_or_else(|| String::from("127.0.0.1:9002"));
     if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
         eprintln!("warning: cannot raise the open-file limit: {e}");
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-        Ok(runtime) => runtime,
+    let listener = match TcpListener::bind(&listen).await {
+        Ok(listener) => listener,
         Err(e) => {
-            eprintln!("cannot start the runtime: {e}");
+            eprintln!("cannot listen on {listen}: {e}");
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async {
-        let listener = match TcpListener::bind(&listen).await {
-            Ok(listener) => listener,
-            Err(e) => {
-                eprintln!("cannot listen on {listen}: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        eprintln!("listening on {listen}");
-        loop {
-            match listener.accept().await {
-                Ok((stream, _)) => drop(tokio::spawn(echo(stream))),
-                Err(e) => eprintln!("accept failed: {e}"),
-            }
+    eprintln!("listening on {listen}");
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => drop(tokio::spawn(echo(stream))),
+            Err(e) => eprintln!("accept failed: {e}"),
         }
-    })
+    }
 }
 
 /// The handshake, then every text and binary message sent back.
