@@ -14,6 +14,7 @@ pub mod decision;
 pub mod drivers;
 pub mod fuzz;
 pub mod harness;
+pub mod manifest;
 pub mod model;
 pub mod mutation;
 pub mod oracle;

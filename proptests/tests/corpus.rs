@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use ws_handshake::ValidConfig;
 use ws_handshake_proptests::harness;
 use ws_handshake_proptests::model::{End, Expected};
-use ws_handshake_proptests::{fuzz, oracle};
+use ws_handshake_proptests::{fuzz, manifest, oracle};
 
 /// The files of `corpus/<folder>/`, sorted. A missing or empty folder fails
 /// the test: a replay of nothing proves nothing.
@@ -59,4 +59,22 @@ fn every_fuzz_corpus_file_passes_its_target() {
             run(&std::fs::read(&path).expect("a readable corpus file"));
         }
     }
+}
+
+/// `corpus/manifest.json` is what `manifest::generate` makes of the cases,
+/// the model, the contract's levels and the corpus README: a case added,
+/// renamed or changed without `cargo xtask corpus manifest` fails here.
+#[test]
+fn the_manifest_matches_the_cases() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let generated = manifest::generate(&root).unwrap_or_else(|e| panic!("{e}"));
+    let committed = std::fs::read_to_string(root.join(manifest::PATH)).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{} is out of date with corpus/cases/: run `cargo xtask corpus manifest`",
+        manifest::PATH
+    );
+    let parsed: serde_json::Value = serde_json::from_str(&committed).expect("the manifest is JSON");
+    let entries = parsed["cases"].as_array().expect("a list of cases").len();
+    assert_eq!(entries, corpus("cases").len(), "one entry per case");
 }

@@ -3,6 +3,7 @@
 //! ```text
 //! cargo xtask fuzz [--target T]... [--time SECS] [--smoke] [--stable]   the main job
 //! cargo xtask corpus minimize [--target T]...                cmin each target's corpus
+//! cargo xtask corpus manifest                                write corpus/manifest.json
 //! cargo xtask replay FILE [--target T]                       one input through its target, on stable
 //! cargo xtask conform HOST:PORT [--stall SECS]               the named cases against any server
 //! cargo xtask bench                                          benchmarks, medians and ratios
@@ -23,6 +24,7 @@ use std::process::{Command, ExitCode, Stdio};
 const USAGE: &str = "usage:
   cargo xtask fuzz [--target T]... [--time SECS] [--smoke] [--stable]
   cargo xtask corpus minimize [--target T]...
+  cargo xtask corpus manifest
   cargo xtask replay FILE [--target T]
   cargo xtask conform HOST:PORT [--stall SECS]
   cargo xtask bench
@@ -109,6 +111,14 @@ fn run() -> Result<(), String> {
             let smoke = args.has("--smoke");
             let time = args.number("--time", if smoke { fuzz::SMOKE_SECS } else { 60 })?;
             fuzz::fuzz(&fuzz::targets(&args.values("--target"))?, time, args.has("--stable"))
+        }
+        "corpus" if args.words.first().map(String::as_str) == Some("manifest") => {
+            args.only(&[])?;
+            let text = ws_handshake_proptests::manifest::generate(&root())?;
+            let path = root().join(ws_handshake_proptests::manifest::PATH);
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!("wrote {}", path.display());
+            Ok(())
         }
         "corpus" if args.words.first().map(String::as_str) == Some("minimize") => {
             args.only(&["--target"])?;
