@@ -532,30 +532,49 @@ fn peers() -> &'static Path {
     })
 }
 
+/// Runs `command` to its end, for at most 20 s: whether it succeeded, and
+/// what it printed.
+fn run_bounded(mut command: Command, what: &str) -> (bool, String) {
+    let mut child =
+        command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("start {what}: {e}"));
+    let started = Instant::now();
+    while child.try_wait().expect("wait for the child").is_none() {
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("{what}: no end in 20 s");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("the child's output");
+    let shown = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), shown)
+}
+
 /// Runs a client script against both echo servers; each must print `ok`
-/// and exit 0 within 20 s.
+/// and exit 0.
 fn client_echoes(program: &str, script: &str, env: (&str, PathBuf)) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers").join(script);
     for (server, addr) in start(defaults()) {
-        let mut child = Command::new(program)
-            .arg(&script)
-            .arg(format!("ws://{addr}/chat"))
-            .env(env.0, &env.1)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {program}: {e}"));
-        let started = Instant::now();
-        while child.try_wait().expect("wait for the client").is_none() {
-            if started.elapsed() > Duration::from_secs(20) {
-                let _ = child.kill();
-                panic!("{script:?} against the {server} server: no end in 20 s");
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-        let output = child.wait_with_output().expect("the client's output");
-        let shown = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-        assert!(output.status.success() && shown.trim() == "ok", "{script:?} against the {server} server: {shown}");
+        let mut command = Command::new(program);
+        command.arg(&script).arg(format!("ws://{addr}/chat")).env(env.0, &env.1);
+        let (succeeded, shown) = run_bounded(command, &format!("{script:?} against the {server} server"));
+        assert!(succeeded && shown.trim() == "ok", "{script:?} against the {server} server: {shown}");
+    }
+}
+
+/// `corpus/replay.py`, Python's standard library and `corpus/manifest.json`
+/// alone, finds every named case answered with exactly the manifest's status
+/// by both servers: the corpus checks a server without any Rust.
+#[test]
+fn the_manifest_replayed_in_python_is_exact() {
+    let mut settings = defaults();
+    settings.limits.handshake_timeout = Duration::from_secs(1);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/replay.py");
+    for (server, addr) in start(settings) {
+        let mut command = Command::new("python3");
+        command.arg(&script).arg(addr.to_string()).args(["--stall", "3", "--exact"]);
+        let (succeeded, shown) = run_bounded(command, &format!("corpus/replay.py against the {server} server"));
+        assert!(succeeded, "corpus/replay.py against the {server} server:\n{shown}");
     }
 }
 
