@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use ws_handshake::Rule;
 use ws_handshake_proptests::harness;
-use ws_handshake_proptests::model::End;
+use ws_handshake_proptests::model::{End, Expected};
 use ws_handshake_proptests::strategies::config;
 
 use crate::{ensure_cargo_tool, root, succeeds};
@@ -287,22 +288,57 @@ fn count(folder: &Path) -> usize {
 
 /// `replay`: one input through the target that found it (from `--target`,
 /// or a `fuzz-<target>-` file name), or, for any other file, through the
-/// core, the model and the oracle with the stream open, ended and timed out.
+/// core, the model and the oracle with the stream open, ended and timed out:
+/// it prints what the contract answers to each, and a named case
+/// (`<status>-<what>.http`) fails unless its own ending gets its status.
 pub fn replay(file: &Path, target: Option<&str>) -> Result<(), String> {
     let bytes = fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let target = target.or_else(|| TARGETS.iter().copied().find(|t| name.starts_with(&format!("fuzz-{t}-"))));
-    match target {
-        Some(target) => {
-            let run = ws_handshake_proptests::fuzz::target(target).ok_or(format!("no target {target}"))?;
-            run(&bytes);
-        }
-        None => {
-            for end in [End::Open, End::Eof, End::Deadline] {
-                harness::check(&config(), &bytes, end).map_err(|failure| format!("{end:?}: {failure}"))?;
-            }
-        }
+    if let Some(target) = target {
+        let run = ws_handshake_proptests::fuzz::target(target).ok_or(format!("no target {target}"))?;
+        run(&bytes);
+        println!("{}: the {target} target passes it", file.display());
+        return Ok(());
     }
-    println!("{}: passes", file.display());
-    Ok(())
+    let mut answers = Vec::new();
+    for (end, words) in [(End::Open, "kept open"), (End::Eof, "then end of stream"), (End::Deadline, "then a stall")] {
+        let run = harness::check(&config(), &bytes, end).map_err(|failure| format!("{end:?}: {failure}"))?;
+        answers.push((end, words, answer(&run.outcome)));
+    }
+    println!("{}: the core, the model and the oracle agree; the contract answers", file.display());
+    for (_, words, (_, shown)) in &answers {
+        println!("  {words:<20} {shown}");
+    }
+    // A named case: the status its name gives, for the ending its name says.
+    let Some(expected) = name.get(..3).and_then(|s| s.parse::<u16>().ok()).filter(|_| name.ends_with(".http")) else {
+        return Ok(());
+    };
+    let own = if name.contains("-eof") {
+        End::Eof
+    } else if expected == 408 {
+        End::Deadline
+    } else {
+        End::Open
+    };
+    match answers.iter().find(|(end, ..)| *end == own) {
+        Some((_, _, (Some(status), _))) if *status == expected => Ok(()),
+        Some((_, words, (_, shown))) => {
+            Err(format!("{name}: its name says {expected}, the contract answers {shown} ({words})"))
+        }
+        None => Ok(()),
+    }
+}
+
+/// The status of an outcome and how to show it: `101`, `400 (rule 1)`, or
+/// no answer yet.
+fn answer(outcome: &Expected) -> (Option<u16>, String) {
+    match outcome {
+        Expected::Accept { .. } => (Some(101), "101".into()),
+        Expected::Reject { rule, .. } => {
+            let status = Rule::ALL.iter().find(|r| r.number() == *rule).map(|r| r.status());
+            (status, format!("{} (rule {rule})", status.map_or("?".into(), |s| s.to_string())))
+        }
+        Expected::NeedMore => (None, "nothing yet: the head is not complete".into()),
+    }
 }
