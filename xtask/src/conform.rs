@@ -46,6 +46,8 @@ struct Row {
 
 pub fn conform(address: &str, stall_secs: u64) -> Result<(), String> {
     let addr = address.to_socket_addrs().map_err(|e| format!("{address}: {e}"))?.next().ok_or("no address")?;
+    // One clear error when nothing listens, not a failed row per case.
+    TcpStream::connect_timeout(&addr, ANSWER_WITHIN).map_err(|e| format!("{address}: nothing to test: {e}"))?;
     let folder = root().join("corpus/cases");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&folder)
         .map_err(|e| format!("{}: {e}", folder.display()))?
