@@ -10,8 +10,8 @@ use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Status, ValidConfig};
 use crate::decision::{self, Answer, Decision};
 use crate::drivers::{Driver, Ran};
 use crate::model::{self, End, Expected};
-use crate::oracle::{self, Verdict};
 use crate::transport::{Call, MAX_CALLS, Schedule, Script};
+use ws_handshake_oracle::{self as oracle, Verdict};
 
 /// The longest response [`run`] writes: the contract's defaults, a 101
 /// (at most 230 bytes, with a subprotocol of `MAX_PROTOCOL_LEN`) or a rule's

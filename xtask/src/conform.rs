@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ws_handshake_proptests::oracle::{self, Verdict};
+use ws_handshake_oracle::{self as oracle, Verdict};
 
 use crate::root;
 
