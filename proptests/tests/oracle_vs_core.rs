@@ -3,7 +3,7 @@
 //! (The oracle's own tests, in `oracle/`, never run the core.)
 
 use ws_handshake::{Config, ValidConfig};
-use ws_handshake_oracle::{Verdict, judge};
+use ws_handshake_oracle::{Verdict, judge_exact};
 use ws_handshake_proptests::harness;
 use ws_handshake_proptests::model::{End, Expected};
 
@@ -48,13 +48,13 @@ fn core_responses_pass() {
             .map(|request| {
                 let response = core_response(&config, request);
                 let context = || format!("request {:?}, response {:?}", lossy(request), lossy(&response));
-                judge(request, &response).unwrap_or_else(|e| panic!("{e}\n{}", context()))
+                judge_exact(request, &response).unwrap_or_else(|e| panic!("{e}\n{}", context()))
             })
             .collect();
         let codes = verdicts.iter().map(|v| if let Verdict::Refused { status } = v { *status } else { 101 });
         assert_eq!(codes.collect::<Vec<_>>(), [101, 101, 403, 426, 405, 405, 400, 400, 400, 505, 400, 400, 400, 431]);
         assert_eq!(verdicts[1], Verdict::Switched { protocol: config.protocols.first().map(|p| p.to_string()) });
         let run = harness::run(&config, b"GET / HTTP/1.1\r\n", &[], End::Deadline);
-        assert_eq!(judge(b"GET / HTTP/1.1\r\n", run.response()), Ok(Verdict::Refused { status: 408 }));
+        assert_eq!(judge_exact(b"GET / HTTP/1.1\r\n", run.response()), Ok(Verdict::Refused { status: 408 }));
     }
 }

@@ -67,7 +67,7 @@ proptest! {
             protocol: valid.protocol.map(str::to_owned),
         };
         prop_assert_eq!(&run.outcome, &expected);
-        let verdict = oracle::judge(&bytes, run.response());
+        let verdict = oracle::judge_exact(&bytes, run.response());
         prop_assert_eq!(verdict, Ok(Verdict::Switched { protocol: valid.protocol.map(str::to_owned) }));
         prop_assert_eq!(&bytes[head_len..], &valid.request.after[..]);
     }
