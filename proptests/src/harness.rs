@@ -10,8 +10,8 @@ use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Status, ValidConfig};
 use crate::decision::{self, Answer, Decision};
 use crate::drivers::{Driver, Ran};
 use crate::model::{self, End, Expected};
-use crate::oracle::{self, Verdict};
 use crate::transport::{Call, MAX_CALLS, Schedule, Script};
+use ws_handshake_oracle::{self as oracle, Verdict};
 
 /// The longest response [`run`] writes: the contract's defaults, a 101
 /// (at most 230 bytes, with a subprotocol of `MAX_PROTOCOL_LEN`) or a rule's
@@ -142,7 +142,7 @@ pub fn judge(request: &[u8], run: &Run) -> Result<(), String> {
     if run.outcome == Expected::NeedMore && run.response().is_empty() {
         return Ok(());
     }
-    match (&run.outcome, oracle::judge(request, run.response())) {
+    match (&run.outcome, oracle::judge_exact(request, run.response())) {
         (Expected::Accept { protocol, .. }, Ok(Verdict::Switched { protocol: sent })) if *protocol == sent => Ok(()),
         (Expected::Reject { rule, .. }, Ok(Verdict::Refused { status }))
             if oracle::contract_status(rule) == Some(status) =>
@@ -170,7 +170,7 @@ fn matches_answer(request: &[u8], answer: &Answer, sent: Result<&[u8], String>) 
     match (answer, sent) {
         (Answer::Error(name), Err(error)) if error.starts_with(name) => Ok(()),
         (Answer::Refusal(bytes), Ok(sent)) if bytes == sent => Ok(()),
-        (Answer::Switch(protocol), Ok(sent)) => match oracle::judge(request, sent) {
+        (Answer::Switch(protocol), Ok(sent)) => match oracle::judge_exact(request, sent) {
             Ok(Verdict::Switched { protocol: selected }) if selected == *protocol => Ok(()),
             verdict => Err(format!("expected a 101 with {protocol:?}, oracle {verdict:?}")),
         },
@@ -285,7 +285,7 @@ fn check_delivery(config: &ValidConfig<'_>, limits: &Limits, decision: &Decision
     let shown = || String::from_utf8_lossy(sent).into_owned();
     match model::expect(config, answered, end) {
         // A broken rule: its status, and the stream closed.
-        Expected::Reject { rule, .. } => match oracle::judge(request, sent) {
+        Expected::Reject { rule, .. } => match oracle::judge_exact(request, sent) {
             Ok(Verdict::Refused { status }) if oracle::contract_status(rule) == Some(status) && result.is_err() => {
                 Ok(())
             }

@@ -1,8 +1,8 @@
 //! What proves `ws-handshake` keeps its contract (`docs/CONTRACT.md`): proptest
-//! strategies that generate requests, an oracle that judges a response, a
-//! model that states the contract slowly and plainly, and an in-memory
-//! transport that injects faults into the drivers (the async one with the
-//! feature `tokio`).
+//! strategies that generate requests, a model that states the contract
+//! slowly and plainly, and an in-memory transport that injects faults into
+//! the drivers (the async one with the feature `tokio`). The harness judges
+//! every response with the oracle of the crate `ws-handshake-oracle`.
 //!
 //! The oracle and the model never call the core: they are a second, simpler
 //! reading of the contract, so that a bug must be made twice to go unseen.
@@ -17,7 +17,6 @@ pub mod harness;
 pub mod manifest;
 pub mod model;
 pub mod mutation;
-pub mod oracle;
 pub mod request;
 pub mod strategies;
 pub mod transport;

@@ -6,9 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use ws_handshake::ValidConfig;
+use ws_handshake_oracle as oracle;
 use ws_handshake_proptests::harness;
 use ws_handshake_proptests::model::{End, Expected};
-use ws_handshake_proptests::{fuzz, manifest, oracle};
+use ws_handshake_proptests::{fuzz, manifest};
 
 /// The files of `corpus/<folder>/`, sorted. A missing or empty folder fails
 /// the test: a replay of nothing proves nothing.

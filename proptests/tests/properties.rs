@@ -7,12 +7,12 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{FileFailurePersistence, TestRunner};
 use ws_handshake::delivery::Limits;
+use ws_handshake_oracle::{self as oracle, Verdict};
 use ws_handshake_proptests::decision::{Decision, decision};
 use ws_handshake_proptests::drivers::Driver;
 use ws_handshake_proptests::harness::{self, run};
 use ws_handshake_proptests::model::{End, Expected};
 use ws_handshake_proptests::mutation::{MUTABLE_RULES, breaking};
-use ws_handshake_proptests::oracle::{self, Verdict};
 use ws_handshake_proptests::strategies::{self, config};
 use ws_handshake_proptests::transport::{self, Call, Read, Schedule};
 
@@ -67,7 +67,7 @@ proptest! {
             protocol: valid.protocol.map(str::to_owned),
         };
         prop_assert_eq!(&run.outcome, &expected);
-        let verdict = oracle::judge(&bytes, run.response());
+        let verdict = oracle::judge_exact(&bytes, run.response());
         prop_assert_eq!(verdict, Ok(Verdict::Switched { protocol: valid.protocol.map(str::to_owned) }));
         prop_assert_eq!(&bytes[head_len..], &valid.request.after[..]);
     }

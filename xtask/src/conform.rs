@@ -1,8 +1,10 @@
 //! `cargo xtask conform HOST:PORT`: sends every named case of
 //! `corpus/cases/` to a server over TCP and judges each answer with the
-//! oracle: the status the file name gives, a well-framed response,
-//! `Connection: close`, and for a rejection a clean end-of-stream (FIN), not
-//! a reset. Prints a table and a score.
+//! oracle's peer judgement: an HTTP/1.x response with the status the file
+//! name gives, nothing RFC 6455 or RFC 9110/9112 forbids, what the contract
+//! asks of a refusal (`Connection: close`, `Content-Length`), and for a
+//! rejection a clean end-of-stream (FIN), not a reset. Prints a table, with
+//! the reason for each failure in words, and a score.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
@@ -11,7 +13,7 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ws_handshake_proptests::oracle::{self, Verdict};
+use ws_handshake_oracle::{PeerJudgement, PeerVerdict, Problem, contract_problems, judge_peer};
 
 use crate::root;
 
@@ -98,22 +100,38 @@ fn run_case(addr: SocketAddr, path: &PathBuf, stall: Duration) -> Row {
             return row;
         }
     };
-    let verdict = oracle::judge_peer(&bytes, &response);
-    row.got = match &verdict {
-        Ok(Verdict::Switched { .. }) => "101".into(),
-        Ok(Verdict::Refused { status }) => status.to_string(),
-        Err(_) if response.is_empty() => "nothing".into(),
-        Err(_) => "malformed".into(),
+    let judgement = judge_peer(&bytes, &response);
+    row.got = match &judgement {
+        PeerJudgement::Answered(verdict) => verdict.response.status.to_string(),
+        PeerJudgement::Nothing => "nothing".into(),
+        PeerJudgement::Malformed(_) => "malformed".into(),
     };
-    row.problem = match (verdict, ending) {
+    row.problem = match (judgement, ending) {
         (_, Ending::Reset) => Some("reset by the server".into()),
-        (Err(e), _) => Some(e),
-        (Ok(Verdict::Switched { .. }), _) if expected != 101 => Some("101 to a request it must refuse".into()),
-        (Ok(Verdict::Refused { status }), _) if status != expected => Some(format!("status {status}")),
-        (Ok(Verdict::Refused { .. }), Ending::Open) => Some("no end-of-stream after the response".into()),
-        _ => None,
+        (PeerJudgement::Nothing, _) => Some("no response: the server sent nothing".into()),
+        (PeerJudgement::Malformed(why), _) => Some(format!("not an HTTP response: {why}")),
+        (PeerJudgement::Answered(verdict), ending) => answer_problem(&bytes, expected, &verdict, ending),
     };
     row
+}
+
+/// What is wrong with an HTTP answer to a case expecting `expected`: the
+/// status first, then what the RFCs and the contract ask of it, then how the
+/// connection ended; `None` when nothing.
+fn answer_problem(request: &[u8], expected: u16, verdict: &PeerVerdict, ending: Ending) -> Option<String> {
+    let status = verdict.response.status;
+    if status == 101 && expected != 101 {
+        return Some("101 to a request it must refuse".into());
+    }
+    if status != expected {
+        return Some(format!("wrong status ({status}, expected {expected})"));
+    }
+    let contract = contract_problems(request, &verdict.response);
+    let problems: Vec<String> = verdict.problems.iter().chain(&contract).map(Problem::to_string).collect();
+    if !problems.is_empty() {
+        return Some(problems.join("; "));
+    }
+    (status != 101 && ending == Ending::Open).then(|| "no end-of-stream after the response".into())
 }
 
 /// Sends `bytes` (half-closing after them if `eof`) while reading the
