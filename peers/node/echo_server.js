@@ -9,5 +9,7 @@ const address = process.argv[2];
 const colon = address.lastIndexOf(":");
 const server = new WebSocketServer({ host: address.slice(0, colon), port: Number(address.slice(colon + 1)) });
 server.on("connection", (socket) => {
+  // A bad frame is an 'error' event; without a listener Node ends the process.
+  socket.on("error", () => {});
   socket.on("message", (data, isBinary) => socket.send(data, { binary: isBinary }));
 });

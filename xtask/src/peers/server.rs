@@ -20,7 +20,13 @@ const STOP_WITHIN: Duration = Duration::from_secs(5);
 pub fn measure(peer: &Peer) -> Result<Vec<Row>, String> {
     let addr = free_port()?;
     let mut child = start(peer, addr)?;
-    let rows = ready(&mut child, addr).and_then(|()| conform::rows(&addr.to_string(), STALL_SECS));
+    let rows =
+        ready(&mut child, addr).and_then(|()| conform::rows(&addr.to_string(), STALL_SECS)).and_then(
+            |rows| match child.try_wait() {
+                Ok(Some(status)) => Err(format!("the server exited during the cases: {status}")),
+                _ => Ok(rows),
+            },
+        );
     let stopped = stop(&mut child);
     let rows = rows.map_err(|e| format!("{e} (its log: target/peers/logs/{}.log)", peer.name))?;
     stopped.map(|()| rows)
