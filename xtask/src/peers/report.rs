@@ -48,7 +48,8 @@ pub fn markdown(outcomes: &[Outcome]) -> String {
          own, judged on the named cases of `corpus/cases/` exactly as by `cargo xtask conform \
          HOST:PORT --stall {STALL_SECS}` (docs/CONTRACT.md, section 7). A 408 case waits \
          {STALL_SECS} s for its answer: servers without a head deadline within that never answer \
-         it.\n\n| server | version | sound |\n|---|---|---|\n",
+         it. [peers/README.md](../peers/README.md) lists the servers and the choices that weigh on \
+         their scores.\n\n| server | version | sound |\n|---|---|---|\n",
     );
     for outcome in outcomes {
         let _ = writeln!(text, "| {} | {} | {} |", outcome.peer.library, outcome.version, score(outcome));
