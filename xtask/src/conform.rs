@@ -39,14 +39,32 @@ enum Ending {
 }
 
 /// One case's result.
-struct Row {
-    name: String,
-    expected: u16,
-    got: String,
-    problem: Option<String>,
+pub struct Row {
+    /// The case's file name.
+    pub name: String,
+    /// The status its file name gives.
+    pub expected: u16,
+    /// What came back: a status, "nothing", "malformed" or "-".
+    pub got: String,
+    /// Why the case failed; `None` when it passed.
+    pub problem: Option<String>,
 }
 
 pub fn conform(address: &str, stall_secs: u64) -> Result<(), String> {
+    let rows = rows(address, stall_secs)?;
+    println!("{:<52} {:>8}  {:<10} result", "case", "expected", "got");
+    for row in &rows {
+        let result = row.problem.as_deref().unwrap_or("ok");
+        println!("{:<52} {:>8}  {:<10} {result}", row.name, row.expected, row.got);
+    }
+    let passed = rows.iter().filter(|row| row.problem.is_none()).count();
+    println!("\n{address}: {passed}/{} sound ({:.0}%)", rows.len(), 100.0 * passed as f64 / rows.len().max(1) as f64);
+    if passed == rows.len() { Ok(()) } else { Err(format!("{} case(s) failed", rows.len() - passed)) }
+}
+
+/// Runs every case against the server at `address`, 408 cases waiting
+/// `stall_secs` for their answer; the rows in the cases' order.
+pub fn rows(address: &str, stall_secs: u64) -> Result<Vec<Row>, String> {
     let addr = address.to_socket_addrs().map_err(|e| format!("{address}: {e}"))?.next().ok_or("no address")?;
     // One clear error when nothing listens, not a failed row per case.
     TcpStream::connect_timeout(&addr, ANSWER_WITHIN).map_err(|e| format!("{address}: nothing to test: {e}"))?;
@@ -71,14 +89,7 @@ pub fn conform(address: &str, stall_secs: u64) -> Result<(), String> {
     });
     let mut rows = rows.into_inner().map_err(|e| e.to_string())?;
     rows.sort_by(|a, b| a.name.cmp(&b.name));
-    println!("{:<52} {:>8}  {:<10} result", "case", "expected", "got");
-    for row in &rows {
-        let result = row.problem.as_deref().unwrap_or("ok");
-        println!("{:<52} {:>8}  {:<10} {result}", row.name, row.expected, row.got);
-    }
-    let passed = rows.iter().filter(|row| row.problem.is_none()).count();
-    println!("\n{address}: {passed}/{} sound ({:.0}%)", rows.len(), 100.0 * passed as f64 / rows.len().max(1) as f64);
-    if passed == rows.len() { Ok(()) } else { Err(format!("{} case(s) failed", rows.len() - passed)) }
+    Ok(rows)
 }
 
 fn run_case(addr: SocketAddr, path: &PathBuf, stall: Duration) -> Row {

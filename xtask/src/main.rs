@@ -6,6 +6,7 @@
 //! cargo xtask corpus manifest                                write corpus/manifest.json
 //! cargo xtask replay FILE [--target T]                       one input through its target, on stable
 //! cargo xtask conform HOST:PORT [--stall SECS]               the named cases against any server
+//! cargo xtask peers [--only NAME]...                         the cases against other libraries' servers and ours
 //! cargo xtask bench                                          benchmarks, medians and ratios
 //! cargo xtask coverage                                       line and region coverage of the core
 //! cargo xtask attack HOST:PORT (--slow N | --flood N | --mixed N | --echo C) [--time SECS] [--pid PID]
@@ -17,6 +18,7 @@ mod bench;
 mod conform;
 mod coverage;
 mod fuzz;
+mod peers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -27,6 +29,7 @@ const USAGE: &str = "usage:
   cargo xtask corpus manifest
   cargo xtask replay FILE [--target T]
   cargo xtask conform HOST:PORT [--stall SECS]
+  cargo xtask peers [--only NAME]...
   cargo xtask bench
   cargo xtask coverage
   cargo xtask attack HOST:PORT (--slow N | --flood N | --mixed N | --echo C) [--time SECS] [--pid PID]";
@@ -103,7 +106,7 @@ impl Args {
 fn run() -> Result<(), String> {
     let mut argv = std::env::args().skip(1);
     let command = argv.next().unwrap_or_default();
-    let with_value = ["--target", "--time", "--stall", "--slow", "--flood", "--mixed", "--echo", "--pid"];
+    let with_value = ["--target", "--time", "--stall", "--slow", "--flood", "--mixed", "--echo", "--pid", "--only"];
     let args = Args::parse(argv, &with_value)?;
     match command.as_str() {
         "fuzz" => {
@@ -133,6 +136,10 @@ fn run() -> Result<(), String> {
             args.only(&["--stall"])?;
             let address = args.words.first().ok_or("conform needs HOST:PORT")?;
             conform::conform(address, args.number("--stall", 15)?)
+        }
+        "peers" => {
+            args.only(&["--only"])?;
+            peers::peers(&args.values("--only"))
         }
         "attack" => {
             args.only(&["--slow", "--flood", "--mixed", "--echo", "--time", "--pid"])?;
