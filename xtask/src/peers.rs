@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::thread;
 
-use crate::conform::Row;
 use crate::root;
+use ws_handshake_conform::Outcome as Case;
 
 /// How long a 408 case waits for its answer: above the 10 s head deadline
 /// of this project's servers and Python websockets' `open_timeout`. The
@@ -121,7 +121,7 @@ pub const PEERS: [Peer; 9] = [
 pub struct Outcome<'a> {
     pub peer: &'a Peer,
     pub version: String,
-    pub rows: Result<Vec<Row>, String>,
+    pub rows: Result<Vec<Case>, String>,
 }
 
 /// The cargo target folder (`CARGO_TARGET_DIR` or the workspace's).

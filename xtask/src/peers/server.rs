@@ -8,8 +8,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::{Kind, Peer, STALL_SECS, peers_dir, target_dir};
-use crate::conform::{self, Row};
+use crate::conform;
 use crate::root;
+use ws_handshake_conform::Outcome as Case;
 
 /// How long a server may take to accept its first connection.
 const START_WITHIN: Duration = Duration::from_secs(30);
@@ -17,16 +18,16 @@ const START_WITHIN: Duration = Duration::from_secs(30);
 const STOP_WITHIN: Duration = Duration::from_secs(5);
 
 /// Starts `peer`, runs the cases against it and stops it.
-pub fn measure(peer: &Peer) -> Result<Vec<Row>, String> {
+pub fn measure(peer: &Peer) -> Result<Vec<Case>, String> {
     let addr = free_port()?;
     let mut child = start(peer, addr)?;
     let rows =
-        ready(&mut child, addr).and_then(|()| conform::rows(&addr.to_string(), STALL_SECS)).and_then(
-            |rows| match child.try_wait() {
+        ready(&mut child, addr).and_then(|()| conform::outcomes(&addr.to_string(), STALL_SECS)).and_then(|rows| {
+            match child.try_wait() {
                 Ok(Some(status)) => Err(format!("the server exited during the cases: {status}")),
                 _ => Ok(rows),
-            },
-        );
+            }
+        });
     let stopped = stop(&mut child);
     let rows = rows.map_err(|e| format!("{e} (its log: target/peers/logs/{}.log)", peer.name))?;
     stopped.map(|()| rows)
