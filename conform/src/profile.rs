@@ -73,3 +73,32 @@ impl Profile {
         end + 4 <= self.max_head_len && fields <= self.max_headers
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Profile;
+    use crate::case;
+
+    #[test]
+    fn a_profile_moves_origin_and_size_cases_to_101_and_nothing_else() {
+        let cases = case::all().expect("the embedded corpus");
+        let profile =
+            Profile::parse(r#"{"origin": "any", "max_head_len": 65536, "max_headers": 2000}"#).expect("valid");
+        let moved: Vec<&str> =
+            cases.iter().filter(|case| profile.expected(case) != case.expected).map(|case| case.file).collect();
+        assert!(moved.contains(&"403-foreign-origin.http"), "{moved:?}");
+        assert!(moved.contains(&"431-65-fields.http"), "{moved:?}");
+        // 2 MiB of header is past even this limit; a non-size case never moves.
+        assert!(!moved.contains(&"431-header-flood-2-mib.http"), "{moved:?}");
+        assert!(moved.iter().all(|file| file.starts_with("403-") || file.starts_with("431-")), "{moved:?}");
+        let default = Profile::default();
+        assert!(cases.iter().all(|case| default.expected(case) == case.expected));
+    }
+
+    #[test]
+    fn unknown_keys_and_values_are_errors() {
+        assert!(Profile::parse(r#"{"origin": "some"}"#).is_err());
+        assert!(Profile::parse(r#"{"max_head_lenght": 1}"#).is_err());
+        assert!(Profile::parse("[]").is_err());
+    }
+}

@@ -79,3 +79,89 @@ pub fn judge(case: &Case, expected: u16, judgement: &PeerJudgement, ending: Endi
     let behavior = if reasons.is_empty() { Behavior::Pass } else { Behavior::NonStrict };
     (behavior, got, reasons)
 }
+
+#[cfg(test)]
+mod tests {
+    use ws_handshake_oracle::judge_peer;
+
+    use super::{Behavior, judge};
+    use crate::case::{Allowed, Case, Client};
+    use crate::exchange::Ending;
+
+    const BARE_LF: &[u8] = b"GET /chat HTTP/1.1\nHost: a\n\n";
+
+    fn case(also_sound: Vec<(Allowed, String)>) -> Case {
+        Case {
+            file: "400-bare-lf.http",
+            bytes: BARE_LF,
+            client: Client::KeepOpen,
+            rule: Some("1".into()),
+            level: Some("MUST".into()),
+            expected: 400,
+            also_sound,
+            about: String::new(),
+        }
+    }
+
+    fn verdict(case: &Case, response: &[u8], ending: Ending) -> (Behavior, String, Vec<String>) {
+        judge(case, case.expected, &judge_peer(case.bytes, response), ending)
+    }
+
+    const EXACT_400: &[u8] = b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 2\r\n\r\nno";
+
+    #[test]
+    fn the_contracts_answer_then_a_clean_end_passes() {
+        assert_eq!(verdict(&case(vec![]), EXACT_400, Ending::Fin), (Behavior::Pass, "400".into(), vec![]));
+    }
+
+    #[test]
+    fn the_same_answer_destroyed_by_a_reset_fails() {
+        let (behavior, _, reasons) = verdict(&case(vec![]), EXACT_400, Ending::Reset);
+        assert_eq!(behavior, Behavior::Fail, "{reasons:?}");
+    }
+
+    #[test]
+    fn a_close_delimited_400_is_non_strict() {
+        let response = b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
+        let (behavior, got, reasons) = verdict(&case(vec![]), response, Ending::Fin);
+        assert_eq!((behavior, got.as_str()), (Behavior::NonStrict, "400"), "{reasons:?}");
+    }
+
+    #[test]
+    fn an_allowed_other_status_is_non_strict_and_says_why() {
+        const WITH_BODY: &[u8] = b"GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+            Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nContent-Length: 5\r\n\r\nhello";
+        let switch = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+            Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+        let mut body = case(vec![(Allowed::Status(101), "RFC 9110 section 9.3.1".into())]);
+        body.bytes = WITH_BODY;
+        let (behavior, _, reasons) = verdict(&body, switch, Ending::Upgraded);
+        assert_eq!(behavior, Behavior::NonStrict, "{reasons:?}");
+        assert!(reasons[0].contains("RFC 9110 section 9.3.1"), "{reasons:?}");
+        body.also_sound.clear();
+        let (behavior, _, reasons) = verdict(&body, switch, Ending::Upgraded);
+        assert_eq!((behavior, reasons[0].as_str()), (Behavior::Fail, "101 to a request it must refuse"));
+    }
+
+    #[test]
+    fn a_status_of_an_allowed_class_is_non_strict_and_any_other_fails() {
+        let response = b"HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+        let four = case(vec![(Allowed::Class(4), "any refusal".into())]);
+        assert_eq!(verdict(&four, response, Ending::Fin).0, Behavior::NonStrict);
+        let (behavior, _, reasons) = verdict(&case(vec![]), response, Ending::Fin);
+        assert_eq!((behavior, reasons[0].as_str()), (Behavior::Fail, "wrong status (404, expected 400)"));
+    }
+
+    #[test]
+    fn nothing_and_not_http_fail() {
+        assert_eq!(verdict(&case(vec![]), b"", Ending::Fin).1, "nothing");
+        let (behavior, got, _) = verdict(&case(vec![]), b"\x15\x03\x01\x00\x02\x02\x32", Ending::Fin);
+        assert_eq!((behavior, got.as_str()), (Behavior::Fail, "malformed"));
+    }
+
+    #[test]
+    fn a_refusal_left_open_is_non_strict() {
+        let (behavior, _, reasons) = verdict(&case(vec![]), EXACT_400, Ending::Open);
+        assert_eq!(behavior, Behavior::NonStrict, "{reasons:?}");
+    }
+}
