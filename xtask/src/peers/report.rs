@@ -32,9 +32,13 @@ pub fn summary(outcomes: &[Outcome]) -> String {
     text
 }
 
-/// What a case got, and why it is not a pass.
+/// A case's rule and level, what it got, and why it is not a pass.
 fn line(case: &Case) -> String {
-    format!("- `{}`: got {}: {}", case.case.file, case.got, case.reasons.join("; "))
+    let rule = match (&case.case.rule, &case.case.level) {
+        (Some(rule), Some(level)) => format!("rule {rule}, {level}"),
+        _ => "valid".to_owned(),
+    };
+    format!("- `{}` ({rule}): got {}: {}", case.case.file, case.got, case.reasons.join("; "))
 }
 
 /// docs/CONFORMANCE.md.
