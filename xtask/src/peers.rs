@@ -159,6 +159,16 @@ pub fn peers(only: &[String]) -> Result<(), String> {
     let mut outcomes = outcomes.into_inner().map_err(|e| e.to_string())?;
     outcomes.sort_by_key(|outcome| PEERS.iter().position(|peer| peer.name == outcome.peer.name));
     print!("{}", report::summary(&outcomes));
+    // Each server's HTML report: every case, its request and the answer.
+    let reports = root().join("target/peers/reports");
+    std::fs::create_dir_all(&reports).map_err(|e| format!("{}: {e}", reports.display()))?;
+    for outcome in &outcomes {
+        let Ok(cases) = &outcome.rows else { continue };
+        let page = ws_handshake_conform::report::html::html(outcome.peer.library, cases);
+        let path = reports.join(format!("{}.html", outcome.peer.name));
+        std::fs::write(&path, page).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    println!("\nthe HTML reports: {}", reports.display());
     let failed: Vec<&str> = outcomes.iter().filter(|o| o.rows.is_err()).map(|o| o.peer.name).collect();
     if !failed.is_empty() {
         return Err(format!("could not measure {}; docs/CONFORMANCE.md left as it was", failed.join(", ")));
