@@ -1,7 +1,6 @@
 //! The peers' results as text: the summary table printed, and
 //! docs/CONFORMANCE.md with every failed case.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use ws_handshake_conform::report::Counts;
@@ -41,6 +40,56 @@ fn line(case: &Case) -> String {
     format!("- `{}` ({rule}): got {}: {}", case.case.file, case.got, case.reasons.join("; "))
 }
 
+/// How serious a failure is, most serious first: 0, a 101 to a request an
+/// RFC says MUST be refused; 1, a valid handshake refused or broken; 2, no
+/// answer, not HTTP, or a reset at a MUST rule; 3, anything else.
+fn severity(case: &Case) -> u8 {
+    let must = case.case.level.as_deref() == Some("MUST");
+    match case.got.as_str() {
+        "101" if must => 0,
+        _ if case.expected == 101 => 1,
+        "nothing" | "malformed" if must => 2,
+        _ if must && case.reasons.iter().any(|reason| reason.starts_with("reset")) => 2,
+        _ => 3,
+    }
+}
+
+/// The failures of every server by rule: a row per server, a column per
+/// rule (valid handshakes first), each cell the cases failed of that rule.
+fn by_rule(outcomes: &[Outcome]) -> String {
+    let mut rules: Vec<String> = Vec::new();
+    for case in outcomes.iter().filter_map(|outcome| outcome.rows.as_ref().ok()).flatten() {
+        let rule = case.case.rule.clone().unwrap_or_else(|| "valid".into());
+        if !rules.contains(&rule) {
+            rules.push(rule);
+        }
+    }
+    let number = |rule: &String| rule.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse::<u16>().unwrap_or(0);
+    rules.sort_by_key(|rule| (number(rule), rule.clone()));
+    let mut text =
+        String::from("\nFailed cases by rule (the contract's rule numbers; \"valid\": the 101 cases):\n\n| server |");
+    for rule in &rules {
+        let _ = write!(text, " {rule} |");
+    }
+    text.push_str("\n|---|");
+    text.push_str(&"---|".repeat(rules.len()));
+    text.push('\n');
+    for outcome in outcomes {
+        let Ok(cases) = &outcome.rows else { continue };
+        let _ = write!(text, "| {} |", outcome.peer.library);
+        for rule in &rules {
+            let failed = cases
+                .iter()
+                .filter(|case| case.behavior == Behavior::Fail)
+                .filter(|case| case.case.rule.clone().unwrap_or_else(|| "valid".into()) == *rule)
+                .count();
+            let _ = write!(text, " {failed} |");
+        }
+        text.push('\n');
+    }
+    text
+}
+
 /// docs/CONFORMANCE.md.
 pub fn markdown(outcomes: &[Outcome]) -> String {
     let mut text = String::from(
@@ -65,6 +114,7 @@ pub fn markdown(outcomes: &[Outcome]) -> String {
         let [pass, non_strict, fail] = cells(outcome);
         let _ = writeln!(text, "| {} | {} | {pass} | {non_strict} | {fail} |", outcome.peer.library, outcome.version);
     }
+    text.push_str(&by_rule(outcomes));
     for outcome in outcomes {
         let [pass, non_strict, fail] = cells(outcome);
         let _ = write!(
@@ -73,14 +123,15 @@ pub fn markdown(outcomes: &[Outcome]) -> String {
             outcome.peer.library, outcome.version
         );
         let Ok(cases) = &outcome.rows else { continue };
-        let mut failed: BTreeMap<u16, Vec<&Case>> = BTreeMap::new();
-        for case in cases.iter().filter(|case| case.behavior == Behavior::Fail) {
-            failed.entry(case.expected).or_default().push(case);
-        }
-        for (status, cases) in failed {
-            let _ = write!(text, "\nExpected {status}, failed {}:\n\n", cases.len());
-            for case in cases {
-                let _ = writeln!(text, "{}", line(case));
+        let mut failed: Vec<&Case> = cases.iter().filter(|case| case.behavior == Behavior::Fail).collect();
+        failed.sort_by_key(|case| (severity(case), case.case.file));
+        let (serious, other): (Vec<&Case>, Vec<&Case>) = failed.into_iter().partition(|case| severity(case) < 3);
+        for (title, cases) in [("Most serious failures", serious), ("Other failures", other)] {
+            if !cases.is_empty() {
+                let _ = write!(text, "\n{title}, {}:\n\n", cases.len());
+                for case in cases {
+                    let _ = writeln!(text, "{}", line(case));
+                }
             }
         }
         let non_strict: Vec<&Case> = cases.iter().filter(|case| case.behavior == Behavior::NonStrict).collect();
