@@ -19,7 +19,7 @@ pub(crate) fn accept_value(key: &[u8]) -> String {
 
 /// The accept value a 101 to `request` must carry, or, when the request
 /// does not hold exactly one `Sec-WebSocket-Key`, why no 101 may answer it.
-pub(crate) fn expected_accept(request: &[u8]) -> Result<String, String> {
+pub fn expected_accept(request: &[u8]) -> Result<String, String> {
     let keys: Vec<&[u8]> = request::values(request, "sec-websocket-key").collect();
     match keys[..] {
         [key] => Ok(accept_value(key)),

@@ -13,21 +13,33 @@
 use std::path::Path;
 
 use serde_json::{Value, json};
-use ws_handshake::{Rule, ValidConfig, accept_key};
+use ws_handshake::{Rule, ValidConfig};
+use ws_handshake_oracle::expected_accept;
 
 use crate::model::{self, End, Expected};
 
 /// The manifest's path in the workspace.
 pub const PATH: &str = "corpus/manifest.json";
 
-/// How the client ends its side once the case's bytes are sent.
-fn client(name: &str) -> (&'static str, End) {
+/// How a named case's client ends once its bytes are sent, from its file
+/// name: `-eof` half-closes (end of stream), a `408-` case stalls until the
+/// deadline, any other keeps its side open.
+pub fn ending(name: &str) -> End {
     if name.contains("-eof") {
-        ("half-close", End::Eof)
+        End::Eof
     } else if name.starts_with("408-") {
-        ("stall", End::Deadline)
+        End::Deadline
     } else {
-        ("keep-open", End::Open)
+        End::Open
+    }
+}
+
+/// The manifest's word for an ending.
+const fn client(end: End) -> &'static str {
+    match end {
+        End::Open => "keep-open",
+        End::Eof => "half-close",
+        End::Deadline => "stall",
     }
 }
 
@@ -49,7 +61,8 @@ pub fn generate(root: &Path) -> Result<String, String> {
     let mut cases = Vec::new();
     for name in names {
         let bytes = std::fs::read(folder.join(&name)).map_err(|e| format!("{name}: {e}"))?;
-        let (client, end) = client(&name);
+        let end = ending(&name);
+        let client = client(end);
         let about = about.iter().find(|row| row[0] == format!("`{name}`")).map(|row| row[3].clone());
         let about = about.ok_or(format!("{name}: no row in corpus/README.md's table of cases"))?;
         let entry = match model::expect(&config, &bytes, end) {
@@ -85,12 +98,10 @@ pub fn generate(root: &Path) -> Result<String, String> {
     serde_json::to_string_pretty(&manifest).map(|text| text + "\n").map_err(|e| e.to_string())
 }
 
-/// A 101 case: the accept key for its key, and whether a frame follows the
-/// head (to be echoed).
+/// A 101 case: the accept value for its key (computed by the oracle, not
+/// the core), and whether a frame follows the head (to be echoed).
 fn switch(name: &str, bytes: &[u8], client: &str) -> Result<Value, String> {
-    let key = field(bytes, "sec-websocket-key").ok_or(format!("{name}: a 101 case without a key"))?;
-    let accept = accept_key(key.as_bytes());
-    let accept = std::str::from_utf8(&accept).map_err(|e| e.to_string())?;
+    let accept = expected_accept(bytes).map_err(|why| format!("{name}: {why}"))?;
     Ok(json!({
         "file": name,
         "client": client,
@@ -165,17 +176,6 @@ fn also_sound(name: &str, rule: &str) -> Vec<Value> {
         }
     }
     sound
-}
-
-/// The value of the first field named `name` (ASCII case-insensitive) in the
-/// request head `bytes` start with, outer whitespace trimmed.
-fn field<'a>(bytes: &'a [u8], name: &str) -> Option<&'a str> {
-    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let text = std::str::from_utf8(bytes.get(..end)?).ok()?;
-    text.split("\r\n").find_map(|line| {
-        let (field, value) = line.split_once(':')?;
-        field.eq_ignore_ascii_case(name).then(|| value.trim())
-    })
 }
 
 /// The rows of the Markdown tables in `text` that have `columns` cells, each

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use ws_handshake::ValidConfig;
 use ws_handshake_oracle as oracle;
 use ws_handshake_proptests::harness;
-use ws_handshake_proptests::model::{End, Expected};
+use ws_handshake_proptests::model::Expected;
 use ws_handshake_proptests::{fuzz, manifest};
 
 /// The files of `corpus/<folder>/`, sorted. A missing or empty folder fails
@@ -22,18 +22,6 @@ fn corpus(folder: &str) -> Vec<PathBuf> {
     files
 }
 
-/// How a named case ends: `-eof` in the name ends the stream after the
-/// bytes, a 408 case stalls until the deadline, any other stays open.
-fn end_of(name: &str) -> End {
-    if name.contains("-eof") {
-        End::Eof
-    } else if name.starts_with("408-") {
-        End::Deadline
-    } else {
-        End::Open
-    }
-}
-
 #[test]
 fn every_named_case_gets_its_status() {
     let cases = corpus("cases");
@@ -43,7 +31,8 @@ fn every_named_case_gets_its_status() {
         let name = path.file_name().and_then(|name| name.to_str()).expect("a UTF-8 name");
         let status: u16 = name.get(..3).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{name}: no status"));
         let bytes = std::fs::read(&path).expect("a readable case");
-        let run = harness::check(&config, &bytes, end_of(name)).unwrap_or_else(|failure| panic!("{name}: {failure}"));
+        let run = harness::check(&config, &bytes, manifest::ending(name))
+            .unwrap_or_else(|failure| panic!("{name}: {failure}"));
         let got = match run.outcome {
             Expected::Accept { .. } => Some(101),
             Expected::Reject { rule, .. } => oracle::contract_status(rule),

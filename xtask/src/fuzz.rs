@@ -314,13 +314,7 @@ pub fn replay(file: &Path, target: Option<&str>) -> Result<(), String> {
     let Some(expected) = name.get(..3).and_then(|s| s.parse::<u16>().ok()).filter(|_| name.ends_with(".http")) else {
         return Ok(());
     };
-    let own = if name.contains("-eof") {
-        End::Eof
-    } else if expected == 408 {
-        End::Deadline
-    } else {
-        End::Open
-    };
+    let own = ws_handshake_proptests::manifest::ending(name);
     match answers.iter().find(|(end, ..)| *end == own) {
         Some((_, _, (Some(status), _))) if *status == expected => Ok(()),
         Some((_, words, (_, shown))) => {
