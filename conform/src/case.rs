@@ -60,6 +60,16 @@ pub struct Case {
     pub about: String,
 }
 
+impl Case {
+    /// Where the case's rule stands in the contract's table, for sorting
+    /// and grouping: valid handshakes `(0, "")` first, then the rules by
+    /// number (`12` before `12b`).
+    pub fn rule_order(&self) -> (u16, &str) {
+        let rule = self.rule.as_deref().unwrap_or_default();
+        (rule.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse().unwrap_or(0), rule)
+    }
+}
+
 /// Every case of the embedded manifest, in its order. `Err` when the
 /// manifest and the embedded files disagree (a build from a broken corpus).
 pub fn all() -> Result<Vec<Case>, String> {

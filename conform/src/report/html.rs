@@ -68,12 +68,10 @@ fn shown(bytes: &[u8]) -> String {
 /// The summary table: one row per rule (valid handshakes first), with its
 /// level and counts.
 fn by_rule(outcomes: &[Outcome]) -> String {
-    let mut rules: BTreeMap<(u16, String), (String, Vec<&Outcome>)> = BTreeMap::new();
+    let mut rules: BTreeMap<(u16, &str), (&str, Vec<&Outcome>)> = BTreeMap::new();
     for outcome in outcomes {
-        let rule = outcome.case.rule.clone().unwrap_or_default();
-        let number = rule.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse().unwrap_or(0);
-        let level = outcome.case.level.clone().unwrap_or_else(|| "valid".into());
-        rules.entry((number, rule)).or_insert((level, Vec::new())).1.push(outcome);
+        let level = outcome.case.level.as_deref().unwrap_or("valid");
+        rules.entry(outcome.case.rule_order()).or_insert((level, Vec::new())).1.push(outcome);
     }
     let mut table = String::from(
         "<h2>By rule</h2>\n<table><tr><th>rule</th><th>level</th><th>pass</th><th>non-strict</th><th>fail</th></tr>\n",

@@ -1,6 +1,7 @@
 //! The peers' results as text: the summary table printed, and
 //! docs/CONFORMANCE.md with every failed case.
 
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use ws_handshake_conform::report::Counts;
@@ -57,19 +58,16 @@ fn severity(case: &Case) -> u8 {
 /// The failures of every server by rule: a row per server, a column per
 /// rule (valid handshakes first), each cell the cases failed of that rule.
 fn by_rule(outcomes: &[Outcome]) -> String {
-    let mut rules: Vec<String> = Vec::new();
-    for case in outcomes.iter().filter_map(|outcome| outcome.rows.as_ref().ok()).flatten() {
-        let rule = case.case.rule.clone().unwrap_or_else(|| "valid".into());
-        if !rules.contains(&rule) {
-            rules.push(rule);
-        }
-    }
-    let number = |rule: &String| rule.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse::<u16>().unwrap_or(0);
-    rules.sort_by_key(|rule| (number(rule), rule.clone()));
+    let rules: BTreeSet<(u16, &str)> = outcomes
+        .iter()
+        .filter_map(|outcome| outcome.rows.as_ref().ok())
+        .flatten()
+        .map(|case| case.case.rule_order())
+        .collect();
     let mut text =
         String::from("\nFailed cases by rule (the contract's rule numbers; \"valid\": the 101 cases):\n\n| server |");
-    for rule in &rules {
-        let _ = write!(text, " {rule} |");
+    for (_, rule) in &rules {
+        let _ = write!(text, " {} |", if rule.is_empty() { "valid" } else { rule });
     }
     text.push_str("\n|---|");
     text.push_str(&"---|".repeat(rules.len()));
@@ -78,11 +76,8 @@ fn by_rule(outcomes: &[Outcome]) -> String {
         let Ok(cases) = &outcome.rows else { continue };
         let _ = write!(text, "| {} |", outcome.peer.library);
         for rule in &rules {
-            let failed = cases
-                .iter()
-                .filter(|case| case.behavior == Behavior::Fail)
-                .filter(|case| case.case.rule.clone().unwrap_or_else(|| "valid".into()) == *rule)
-                .count();
+            let failed =
+                cases.iter().filter(|case| case.behavior == Behavior::Fail && case.case.rule_order() == *rule).count();
             let _ = write!(text, " {failed} |");
         }
         text.push('\n');
