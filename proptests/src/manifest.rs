@@ -61,20 +61,11 @@ pub fn generate(root: &Path) -> Result<String, String> {
     let mut cases = Vec::new();
     for name in names {
         let bytes = std::fs::read(folder.join(&name)).map_err(|e| format!("{name}: {e}"))?;
-        let end = ending(&name);
-        let client = client(end);
         let about = about.iter().find(|row| row[0] == format!("`{name}`")).map(|row| row[3].clone());
         let about = about.ok_or(format!("{name}: no row in corpus/README.md's table of cases"))?;
-        let entry = match model::expect(&config, &bytes, end) {
-            Expected::Accept { protocol: None, .. } => switch(&name, &bytes, client)?,
-            Expected::Reject { rule, head_method } => {
-                let level = levels.iter().find(|row| row[0] == rule).map(|row| row[5].clone());
-                let level = level.ok_or(format!("{name}: rule {rule} has no level in docs/CONTRACT.md"))?;
-                refusal(&name, rule, head_method, &level, client)?
-            }
-            other => return Err(format!("{name}: the model says {other:?}")),
-        };
-        let mut entry = entry;
+        let end = ending(&name);
+        let level = |rule: &str| levels.iter().find(|row| row[0] == rule).map(|row| row[5].clone());
+        let mut entry = entry(&name, &bytes, end, &model::expect(&config, &bytes, end), level)?;
         entry["about"] = Value::String(about);
         cases.push(entry);
     }
@@ -98,6 +89,30 @@ pub fn generate(root: &Path) -> Result<String, String> {
     serde_json::to_string_pretty(&manifest).map(|text| text + "\n").map_err(|e| e.to_string())
 }
 
+/// The manifest entry of a case named `name` (`corpus/cases/` style: its
+/// status first) whose client sends `bytes` and ends as `end`, when the
+/// model answers `expected`; `level` gives a rule's level (section 2 of
+/// `docs/CONTRACT.md`). Every key but `"about"`. `Err` when the name and
+/// the answer disagree, or the answer is no case's (wait for more, or a
+/// selected subprotocol: the manifest's server speaks none).
+pub fn entry(
+    name: &str,
+    bytes: &[u8],
+    end: End,
+    expected: &Expected,
+    level: impl Fn(&str) -> Option<String>,
+) -> Result<Value, String> {
+    let client = client(end);
+    match expected {
+        Expected::Accept { protocol: None, .. } => switch(name, bytes, client),
+        Expected::Reject { rule, head_method } => {
+            let level = level(rule).ok_or(format!("{name}: rule {rule} has no level in docs/CONTRACT.md"))?;
+            refusal(name, rule, *head_method, &level, client)
+        }
+        other => Err(format!("{name}: the model says {other:?}")),
+    }
+}
+
 /// A 101 case: the accept value for its key (computed by the oracle, not
 /// the core), and whether a frame follows the head (to be echoed).
 fn switch(name: &str, bytes: &[u8], client: &str) -> Result<Value, String> {
@@ -118,10 +133,25 @@ fn switch(name: &str, bytes: &[u8], client: &str) -> Result<Value, String> {
     }))
 }
 
+/// The status of the model's answer: 101, or its rule's; `None` for
+/// [`Expected::NeedMore`].
+pub fn status(expected: &Expected) -> Option<u16> {
+    match expected {
+        Expected::Accept { .. } => Some(101),
+        Expected::Reject { rule, .. } => Some(table_rule(rule)?.status()),
+        Expected::NeedMore => None,
+    }
+}
+
+/// The status table's row for rule `number`.
+fn table_rule(number: &str) -> Option<&'static Rule> {
+    Rule::ALL.iter().find(|rule| rule.number() == number)
+}
+
 /// A refusal under `rule`: its status, the fields it must carry, no body
 /// after `HEAD`, and a clean end of stream.
 fn refusal(name: &str, rule: &str, head_method: bool, level: &str, client: &str) -> Result<Value, String> {
-    let table = Rule::ALL.iter().find(|r| r.number() == rule).ok_or(format!("{name}: no rule {rule}"))?;
+    let table = table_rule(rule).ok_or(format!("{name}: no rule {rule}"))?;
     let status = table.status();
     if !name.starts_with(&status.to_string()) {
         return Err(format!("{name}: the contract answers {status} (rule {rule})"));
@@ -147,8 +177,10 @@ fn refusal(name: &str, rule: &str, head_method: bool, level: &str, client: &str)
 /// The answers other than the contract's that a server may give to a case
 /// and still be sound: any other client error where the RFCs name a status
 /// only as an example, a 101 where accepting is allowed, and the statuses
-/// sections 3.4 and 3.5 of the contract name.
-fn also_sound(name: &str, rule: &str) -> Vec<Value> {
+/// sections 3.4 and 3.5 of the contract name. What the case breaks is read
+/// from its name, in the words of the named cases and of
+/// [`Mutation::name`](crate::mutation::Mutation::name).
+pub fn also_sound(name: &str, rule: &str) -> Vec<Value> {
     let other_4xx = json!({ "status": "4xx", "why": "the RFCs require a refusal, not this status" });
     let mut sound = vec![other_4xx];
     let allow = |status: Value, why: &str| json!({ "status": status, "why": why });
@@ -166,16 +198,26 @@ fn also_sound(name: &str, rule: &str) -> Vec<Value> {
         ("control-byte", json!(101), "RFC 9110 section 5.5: other control bytes MAY be kept"),
         ("bad-percent-escape", json!(301), "RFC 9112 section 3: a 301 to the encoded target"),
         ("space-in-target", json!(301), "RFC 9112 section 3: a 301 to the encoded target"),
+        ("byte-not-visible-in-target", json!(301), "RFC 9112 section 3: a 301 to the encoded target"),
         ("host-port-six-digits", json!(101), "RFC 3986 section 3.2.3: port = *DIGIT"),
-        ("http-1-2", json!(101), "RFC 9110 section 6.2: a higher minor version SHOULD be read as 1.1"),
         ("protocol-empty-element", json!(101), "RFC 9110 section 5.6.1.2: empty list elements are ignored"),
+        ("protocol-trailing-comma", json!(101), "RFC 9110 section 5.6.1.2: empty list elements are ignored"),
     ];
     for (part, status, why) in by_name {
         if name.contains(part) {
             sound.push(allow(status.clone(), why));
         }
     }
+    if higher_minor_version(name) {
+        sound.push(allow(json!(101), "RFC 9110 section 6.2: a higher minor version SHOULD be read as 1.1"));
+    }
     sound
+}
+
+/// Whether `name` says the request's version is `HTTP/1.2` to `HTTP/1.9`
+/// (`400-http-1-2.http`, or `http-1-7` from a mutation).
+fn higher_minor_version(name: &str) -> bool {
+    name.split("http-1-").skip(1).any(|rest| rest.starts_with(|c: char| ('2'..='9').contains(&c)))
 }
 
 /// The rows of the Markdown tables in `text` that have `columns` cells, each
@@ -188,4 +230,25 @@ fn table_rows(text: &str, columns: usize) -> Vec<Vec<String>> {
         .map(|line| line.trim_matches('|').split('|').map(|cell| cell.trim().to_owned()).collect::<Vec<_>>())
         .filter(|cells| cells.len() == columns)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::also_sound;
+
+    /// The statuses `also_sound` allows for a case named `name` under `rule`.
+    fn allowed(name: &str, rule: &str) -> Vec<String> {
+        also_sound(name, rule).iter().map(|other| other["status"].to_string()).collect()
+    }
+
+    #[test]
+    fn what_else_is_sound_follows_the_name_for_named_cases_and_mutations_alike() {
+        assert_eq!(allowed("400-http-1-2.http", "3"), ["\"4xx\"", "101"]);
+        assert_eq!(allowed("400-http-1-7-0123abcd.http", "3"), ["\"4xx\"", "101"]);
+        assert_eq!(allowed("400-http-1-0.http", "3"), ["\"4xx\""]);
+        assert_eq!(allowed("400-http-1-0-post.http", "3"), ["\"4xx\""]);
+        assert_eq!(allowed("400-byte-not-visible-in-target-0123abcd.http", "1"), ["\"4xx\"", "301"]);
+        assert_eq!(allowed("400-protocol-trailing-comma-0123abcd.http", "13"), ["\"4xx\"", "101"]);
+        assert_eq!(allowed("505-http-2-1-0123abcd.http", "1b"), ["\"4xx\"", "\"5xx\""]);
+    }
 }

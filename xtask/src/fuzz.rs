@@ -9,10 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ws_handshake::Rule;
-use ws_handshake_proptests::harness;
 use ws_handshake_proptests::model::{End, Expected};
 use ws_handshake_proptests::strategies::config;
+use ws_handshake_proptests::{harness, manifest};
 
 use crate::{ensure_cargo_tool, root, succeeds};
 
@@ -314,7 +313,7 @@ pub fn replay(file: &Path, target: Option<&str>) -> Result<(), String> {
     let Some(expected) = name.get(..3).and_then(|s| s.parse::<u16>().ok()).filter(|_| name.ends_with(".http")) else {
         return Ok(());
     };
-    let own = ws_handshake_proptests::manifest::ending(name);
+    let own = manifest::ending(name);
     match answers.iter().find(|(end, ..)| *end == own) {
         Some((_, _, (Some(status), _))) if *status == expected => Ok(()),
         Some((_, words, (_, shown))) => {
@@ -327,12 +326,11 @@ pub fn replay(file: &Path, target: Option<&str>) -> Result<(), String> {
 /// The status of an outcome and how to show it: `101`, `400 (rule 1)`, or
 /// no answer yet.
 fn answer(outcome: &Expected) -> (Option<u16>, String) {
-    match outcome {
-        Expected::Accept { .. } => (Some(101), "101".into()),
-        Expected::Reject { rule, .. } => {
-            let status = Rule::ALL.iter().find(|r| r.number() == *rule).map(|r| r.status());
-            (status, format!("{} (rule {rule})", status.map_or("?".into(), |s| s.to_string())))
-        }
-        Expected::NeedMore => (None, "nothing yet: the head is not complete".into()),
-    }
+    let status = manifest::status(outcome);
+    let shown = match outcome {
+        Expected::Accept { .. } => "101".into(),
+        Expected::Reject { rule, .. } => format!("{} (rule {rule})", status.map_or("?".into(), |s| s.to_string())),
+        Expected::NeedMore => "nothing yet: the head is not complete".into(),
+    };
+    (status, shown)
 }
