@@ -1,6 +1,8 @@
 //! The named cases, as `corpus/manifest.json` describes them, with their
 //! bytes; both are embedded when the crate is built.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 mod embedded {
@@ -41,10 +43,10 @@ impl Allowed {
 /// One named case.
 #[derive(Clone, Debug)]
 pub struct Case {
-    /// Its file name in `corpus/cases/`.
-    pub file: &'static str,
+    /// Its file name in `corpus/cases/` (or a candidate's, from `--fuzz`).
+    pub file: Cow<'static, str>,
     /// The bytes the client sends.
-    pub bytes: &'static [u8],
+    pub bytes: Cow<'static, [u8]>,
     /// What the client does after them.
     pub client: Client,
     /// The contract rule that decides it; `None` for a valid handshake.
@@ -79,35 +81,47 @@ pub fn all() -> Result<Vec<Case>, String> {
 }
 
 fn case(entry: &Value) -> Result<Case, String> {
-    let text = |value: &Value| value.as_str().map(str::to_owned);
     let file = entry["file"].as_str().ok_or("a case without a file")?;
     let (file, bytes) = embedded::CASES
         .iter()
         .find(|(name, _)| *name == file)
         .copied()
         .ok_or(format!("{file}: in the manifest, not among the cases"))?;
-    let client = match entry["client"].as_str() {
-        Some("keep-open") => Client::KeepOpen,
-        Some("half-close") => Client::HalfClose,
-        Some("stall") => Client::Stall,
-        other => return Err(format!("{file}: client {other:?}")),
-    };
-    let expected =
-        entry["expect"]["status"].as_u64().and_then(|s| u16::try_from(s).ok()).ok_or(format!("{file}: no status"))?;
-    let also_sound = entry["also_sound"]
-        .as_array()
-        .map(|list| list.iter().filter_map(|other| Some((allowed(&other["status"])?, text(&other["why"])?))).collect())
-        .unwrap_or_default();
-    Ok(Case {
-        file,
-        bytes,
-        client,
-        rule: text(&entry["rule"]),
-        level: text(&entry["level"]),
-        expected,
-        also_sound,
-        about: text(&entry["about"]).unwrap_or_default(),
-    })
+    Case::from_entry(entry, file.into(), bytes.into())
+}
+
+impl Case {
+    /// The case a manifest entry describes, named `file`, whose client
+    /// sends `bytes`.
+    pub fn from_entry(entry: &Value, file: Cow<'static, str>, bytes: Cow<'static, [u8]>) -> Result<Case, String> {
+        let text = |value: &Value| value.as_str().map(str::to_owned);
+        let client = match entry["client"].as_str() {
+            Some("keep-open") => Client::KeepOpen,
+            Some("half-close") => Client::HalfClose,
+            Some("stall") => Client::Stall,
+            other => return Err(format!("{file}: client {other:?}")),
+        };
+        let expected = entry["expect"]["status"]
+            .as_u64()
+            .and_then(|s| u16::try_from(s).ok())
+            .ok_or(format!("{file}: no status"))?;
+        let also_sound = entry["also_sound"]
+            .as_array()
+            .map(|list| {
+                list.iter().filter_map(|other| Some((allowed(&other["status"])?, text(&other["why"])?))).collect()
+            })
+            .unwrap_or_default();
+        Ok(Case {
+            file,
+            bytes,
+            client,
+            rule: text(&entry["rule"]),
+            level: text(&entry["level"]),
+            expected,
+            also_sound,
+            about: text(&entry["about"]).unwrap_or_default(),
+        })
+    }
 }
 
 /// `101`, or `"4xx"`.

@@ -7,6 +7,8 @@ use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use ws_handshake_oracle::{Framing, PeerJudgement, judge_peer};
+
 /// How long a case waits for its answer, unless it stalls on purpose; also
 /// the connect timeout.
 pub const ANSWER_WITHIN: Duration = Duration::from_secs(5);
@@ -41,8 +43,17 @@ impl Ending {
 
 /// Sends `bytes` (half-closing after them if `eof`) while reading the
 /// answer until the server ends the stream, a 101 head is complete, or
-/// `wait` passes.
-pub fn exchange(addr: SocketAddr, bytes: &[u8], eof: bool, wait: Duration) -> Result<(Vec<u8>, Ending), String> {
+/// `wait` passes; with `settle`, also when that long has passed since a
+/// complete response arrived (time enough to see the end of stream or the
+/// reset that follows it, without waiting out a server that keeps the
+/// connection open).
+pub fn exchange(
+    addr: SocketAddr,
+    bytes: &[u8],
+    eof: bool,
+    wait: Duration,
+    settle: Option<Duration>,
+) -> Result<(Vec<u8>, Ending), String> {
     let stream = TcpStream::connect_timeout(&addr, ANSWER_WITHIN).map_err(|e| format!("connect: {e}"))?;
     stream.set_write_timeout(Some(ANSWER_WITHIN)).map_err(|e| e.to_string())?;
     let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
@@ -53,12 +64,17 @@ pub fn exchange(addr: SocketAddr, bytes: &[u8], eof: bool, wait: Duration) -> Re
                 let _ = writer.shutdown(Shutdown::Write);
             }
         });
-        read_answer(stream, wait)
+        read_answer(stream, bytes, wait, settle)
     })
 }
 
-fn read_answer(mut stream: TcpStream, wait: Duration) -> Result<(Vec<u8>, Ending), String> {
-    let deadline = Instant::now() + wait;
+fn read_answer(
+    mut stream: TcpStream,
+    request: &[u8],
+    wait: Duration,
+    settle: Option<Duration>,
+) -> Result<(Vec<u8>, Ending), String> {
+    let mut deadline = Instant::now() + wait;
     let mut response = Vec::new();
     let mut chunk = [0; 16 * 1024];
     loop {
@@ -78,5 +94,21 @@ fn read_answer(mut stream: TcpStream, wait: Duration) -> Result<(Vec<u8>, Ending
         if response.starts_with(b"HTTP/1.1 101 ") && response.windows(4).any(|w| w == b"\r\n\r\n") {
             return Ok((response, Ending::Upgraded));
         }
+        if let Some(settle) = settle
+            && complete(request, &response)
+        {
+            deadline = deadline.min(Instant::now() + settle);
+        }
+    }
+}
+
+/// Whether `response` holds a whole message, its body as long as its
+/// framing says.
+fn complete(request: &[u8], response: &[u8]) -> bool {
+    let PeerJudgement::Answered(verdict) = judge_peer(request, response) else { return false };
+    match verdict.response.framing {
+        Framing::ContentLength(length) => verdict.response.body.len() == length,
+        Framing::NoBody | Framing::Chunked => true,
+        Framing::CloseDelimited => false,
     }
 }

@@ -9,6 +9,8 @@
 
 pub mod case;
 pub mod exchange;
+#[cfg(feature = "fuzz")]
+pub mod fuzz;
 pub mod profile;
 pub mod report;
 pub mod verdict;
@@ -72,7 +74,7 @@ pub fn run(address: &str, stall: Duration, profile: &Profile) -> Result<Vec<Outc
         }
     });
     let mut outcomes = outcomes.into_inner().map_err(|e| e.to_string())?;
-    outcomes.sort_by(|a, b| a.case.file.cmp(b.case.file));
+    outcomes.sort_by(|a, b| a.case.file.cmp(&b.case.file));
     Ok(outcomes)
 }
 
@@ -80,11 +82,11 @@ fn run_case(addr: SocketAddr, case: Case, stall: Duration, profile: &Profile) ->
     let expected = profile.expected(&case);
     let wait = if case.client == Client::Stall { stall } else { exchange::ANSWER_WITHIN };
     let started = Instant::now();
-    let exchanged = exchange::exchange(addr, case.bytes, case.client == Client::HalfClose, wait);
+    let exchanged = exchange::exchange(addr, &case.bytes, case.client == Client::HalfClose, wait, None);
     let duration = started.elapsed();
     match exchanged {
         Ok((response, ending)) => {
-            let (behavior, got, reasons) = verdict::judge(&case, expected, &judge_peer(case.bytes, &response), ending);
+            let (behavior, got, reasons) = verdict::judge(&case, expected, &judge_peer(&case.bytes, &response), ending);
             Outcome { case, expected, behavior, got, reasons, response, ending, duration }
         }
         Err(e) => Outcome {

@@ -49,7 +49,7 @@ pub fn judge(case: &Case, expected: u16, judgement: &PeerJudgement, ending: Endi
     };
     let status = verdict.response.status;
     let got = status.to_string();
-    let contract = if status == 101 { Vec::new() } else { contract_problems(case.bytes, &verdict.response) };
+    let contract = if status == 101 { Vec::new() } else { contract_problems(&case.bytes, &verdict.response) };
     let (must, other): (Vec<&Problem>, Vec<&Problem>) =
         verdict.problems.iter().chain(&contract).partition(|problem| problem.level == Level::Must);
     let mut reasons: Vec<String> = must.iter().map(|problem| problem.to_string()).collect();
@@ -92,8 +92,8 @@ mod tests {
 
     fn case(also_sound: Vec<(Allowed, String)>) -> Case {
         Case {
-            file: "400-bare-lf.http",
-            bytes: BARE_LF,
+            file: "400-bare-lf.http".into(),
+            bytes: BARE_LF.into(),
             client: Client::KeepOpen,
             rule: Some("1".into()),
             level: Some("MUST".into()),
@@ -104,7 +104,7 @@ mod tests {
     }
 
     fn verdict(case: &Case, response: &[u8], ending: Ending) -> (Behavior, String, Vec<String>) {
-        judge(case, case.expected, &judge_peer(case.bytes, response), ending)
+        judge(case, case.expected, &judge_peer(&case.bytes, response), ending)
     }
 
     const EXACT_400: &[u8] = b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 2\r\n\r\nno";
@@ -134,7 +134,7 @@ mod tests {
         let switch = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
             Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
         let mut body = case(vec![(Allowed::Status(101), "RFC 9110 section 9.3.1".into())]);
-        body.bytes = WITH_BODY;
+        body.bytes = WITH_BODY.into();
         let (behavior, _, reasons) = verdict(&body, switch, Ending::Upgraded);
         assert_eq!(behavior, Behavior::NonStrict, "{reasons:?}");
         assert!(reasons[0].contains("RFC 9110 section 9.3.1"), "{reasons:?}");

@@ -5,8 +5,8 @@
 //! cargo xtask corpus minimize [--target T]...                cmin each target's corpus
 //! cargo xtask corpus manifest                                write corpus/manifest.json
 //! cargo xtask replay FILE [--target T]                       one input through its target, on stable
-//! cargo xtask conform HOST:PORT [--stall SECS]               the named cases against any server
-//! cargo xtask peers [--only NAME]...                         the cases against other libraries' servers and ours
+//! cargo xtask conform HOST:PORT [--stall SECS] [--fuzz SECS] the named cases (and mutated ones) against any server
+//! cargo xtask peers [--only NAME]... [--fuzz SECS]           the cases against other libraries' servers and ours
 //! cargo xtask bench                                          benchmarks, medians and ratios
 //! cargo xtask coverage                                       line and region coverage of the core
 //! cargo xtask attack HOST:PORT (--slow N | --flood N | --mixed N | --echo C) [--time SECS] [--pid PID]
@@ -28,8 +28,8 @@ const USAGE: &str = "usage:
   cargo xtask corpus minimize [--target T]...
   cargo xtask corpus manifest
   cargo xtask replay FILE [--target T]
-  cargo xtask conform HOST:PORT [--stall SECS]
-  cargo xtask peers [--only NAME]...
+  cargo xtask conform HOST:PORT [--stall SECS] [--fuzz SECS]
+  cargo xtask peers [--only NAME]... [--fuzz SECS]
   cargo xtask bench
   cargo xtask coverage
   cargo xtask attack HOST:PORT (--slow N | --flood N | --mixed N | --echo C) [--time SECS] [--pid PID]";
@@ -103,10 +103,16 @@ impl Args {
     }
 }
 
+/// `--fuzz SECS`, if given.
+fn fuzz_secs(args: &Args) -> Result<Option<u64>, String> {
+    if args.has("--fuzz") { args.number("--fuzz", 0).map(Some) } else { Ok(None) }
+}
+
 fn run() -> Result<(), String> {
     let mut argv = std::env::args().skip(1);
     let command = argv.next().unwrap_or_default();
-    let with_value = ["--target", "--time", "--stall", "--slow", "--flood", "--mixed", "--echo", "--pid", "--only"];
+    let with_value =
+        ["--target", "--time", "--stall", "--slow", "--flood", "--mixed", "--echo", "--pid", "--only", "--fuzz"];
     let args = Args::parse(argv, &with_value)?;
     match command.as_str() {
         "fuzz" => {
@@ -133,13 +139,13 @@ fn run() -> Result<(), String> {
             fuzz::replay(Path::new(file), args.values("--target").first().map(String::as_str))
         }
         "conform" => {
-            args.only(&["--stall"])?;
+            args.only(&["--stall", "--fuzz"])?;
             let address = args.words.first().ok_or("conform needs HOST:PORT")?;
-            conform::conform(address, args.number("--stall", 15)?)
+            conform::conform(address, args.number("--stall", 15)?, fuzz_secs(&args)?)
         }
         "peers" => {
-            args.only(&["--only"])?;
-            peers::peers(&args.values("--only"))
+            args.only(&["--only", "--fuzz"])?;
+            peers::peers(&args.values("--only"), fuzz_secs(&args)?)
         }
         "attack" => {
             args.only(&["--slow", "--flood", "--mixed", "--echo", "--time", "--pid"])?;

@@ -1,8 +1,10 @@
-//! `cargo xtask peers [--only NAME]...`: measures other WebSocket servers
-//! and this project's own with the cases of `cargo xtask conform`. Installs
-//! and builds the peers of `peers/` that are missing, starts each on a
-//! loopback port of its own, runs the cases in-process, stops it, prints
-//! one summary table and, when every peer ran, writes docs/CONFORMANCE.md.
+//! `cargo xtask peers [--only NAME]... [--fuzz SECS]`: measures other
+//! WebSocket servers and this project's own with the cases of `cargo xtask
+//! conform`. Installs and builds the peers of `peers/` that are missing,
+//! starts each on a loopback port of its own, runs the cases in-process
+//! (then, with `--fuzz`, mutated handshakes for that long), stops it,
+//! prints one summary table and, when every peer ran, writes
+//! docs/CONFORMANCE.md (and docs/CONFORMANCE-FUZZ.md with `--fuzz`).
 
 mod install;
 mod report;
@@ -14,6 +16,7 @@ use std::thread;
 
 use crate::root;
 use ws_handshake_conform::Outcome as Case;
+use ws_handshake_conform::fuzz::Report;
 
 /// How long a 408 case waits for its answer: above the 10 s head deadline
 /// of this project's servers and Python websockets' `open_timeout`. The
@@ -117,11 +120,13 @@ pub const PEERS: [Peer; 9] = [
     },
 ];
 
-/// One peer's measurement: its cases' rows, or why it could not run.
+/// One peer's measurement: its cases' rows, or why it could not run, and
+/// what the fuzzing found.
 pub struct Outcome<'a> {
     pub peer: &'a Peer,
     pub version: String,
     pub rows: Result<Vec<Case>, String>,
+    pub fuzz: Option<Report>,
 }
 
 /// The cargo target folder (`CARGO_TARGET_DIR` or the workspace's).
@@ -134,7 +139,7 @@ fn peers_dir() -> PathBuf {
     target_dir().join("peers")
 }
 
-pub fn peers(only: &[String]) -> Result<(), String> {
+pub fn peers(only: &[String], fuzz_secs: Option<u64>) -> Result<(), String> {
     if let Some(unknown) = only.iter().find(|name| !PEERS.iter().any(|peer| peer.name == name.as_str())) {
         let names: Vec<&str> = PEERS.iter().map(|peer| peer.name).collect();
         return Err(format!("no peer {unknown}; the peers: {}", names.join(", ")));
@@ -149,8 +154,11 @@ pub fn peers(only: &[String]) -> Result<(), String> {
             scope.spawn(|| {
                 while let Some(&peer) = queue.lock().map(|mut queue| queue.next()).ok().flatten() {
                     eprintln!("{}: running the cases", peer.name);
-                    let outcome =
-                        Outcome { peer, version: install::version(peer.version), rows: server::measure(peer) };
+                    let (rows, fuzz) = match server::measure(peer, fuzz_secs) {
+                        Ok((rows, fuzz)) => (Ok(rows), fuzz),
+                        Err(e) => (Err(e), None),
+                    };
+                    let outcome = Outcome { peer, version: install::version(peer.version), rows, fuzz };
                     outcomes.lock().map(|mut outcomes| outcomes.push(outcome)).ok();
                 }
             });
@@ -169,6 +177,15 @@ pub fn peers(only: &[String]) -> Result<(), String> {
         std::fs::write(&path, page).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     println!("\nthe HTML reports: {}", reports.display());
+    for outcome in &outcomes {
+        let (Some(fuzz), Ok(cases)) = (&outcome.fuzz, &outcome.rows) else { continue };
+        print!("{}", fuzz.text(outcome.peer.library, cases));
+        let folder = peers_dir().join("fuzz").join(outcome.peer.name);
+        // Only this run's candidates.
+        let _ = std::fs::remove_dir_all(&folder);
+        let written = fuzz.save(&folder)?;
+        println!("\nsaved {} candidate(s) in {}", written.len(), folder.display());
+    }
     let failed: Vec<&str> = outcomes.iter().filter(|o| o.rows.is_err()).map(|o| o.peer.name).collect();
     if !failed.is_empty() {
         return Err(format!("could not measure {}; docs/CONFORMANCE.md left as it was", failed.join(", ")));
@@ -180,5 +197,11 @@ pub fn peers(only: &[String]) -> Result<(), String> {
     let path = root().join("docs/CONFORMANCE.md");
     std::fs::write(&path, report::markdown(&outcomes)).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("\nwrote {}", path.display());
+    if let Some(secs) = fuzz_secs {
+        let path = root().join("docs/CONFORMANCE-FUZZ.md");
+        std::fs::write(&path, report::fuzz_markdown(&outcomes, secs))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
     Ok(())
 }

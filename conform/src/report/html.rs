@@ -38,7 +38,7 @@ pub fn html(address: &str, outcomes: &[Outcome]) -> String {
             "<details{}><summary class=\"{word}\">{word} <b>{}</b>: expected {}, got {}{}</summary>\n\
              <p>{}; rule {}, {}; the client: {:?}; the server's side: {}; {} ms.</p>\n<pre>{}</pre>\n<pre>{}</pre></details>\n",
             if outcome.behavior == Behavior::Fail { " open" } else { "" },
-            escape(case.file),
+            escape(&case.file),
             outcome.expected,
             escape(&outcome.got),
             if outcome.reasons.is_empty() { String::new() } else { format!(" ({})", escape(&outcome.reasons.join("; "))) },
@@ -48,7 +48,7 @@ pub fn html(address: &str, outcomes: &[Outcome]) -> String {
             case.client,
             outcome.ending.words(),
             outcome.duration.as_millis(),
-            escape(&shown(case.bytes)),
+            escape(&shown(&case.bytes)),
             escape(&shown(&outcome.response)),
         ));
     }

@@ -13,7 +13,7 @@ pub fn json(address: &str, outcomes: &[Outcome]) -> String {
     for outcome in outcomes {
         let case = &outcome.case;
         cases.insert(
-            case.file.to_owned(),
+            case.file.to_string(),
             json!({
                 "behavior": outcome.behavior.word(),
                 "expected": outcome.expected,
@@ -24,7 +24,7 @@ pub fn json(address: &str, outcomes: &[Outcome]) -> String {
                 "client": format!("{:?}", case.client),
                 "ending": outcome.ending.words(),
                 "duration": outcome.duration.as_millis(),
-                "request": escaped(case.bytes),
+                "request": escaped(&case.bytes),
                 "response": escaped(&outcome.response),
             }),
         );

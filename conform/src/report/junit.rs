@@ -27,7 +27,7 @@ pub fn junit(address: &str, outcomes: &[Outcome]) -> String {
         xml.push_str(&format!(
             "  <testcase classname=\"{}\" name=\"{}\" time=\"{:.3}\">",
             xml_escape(&class),
-            xml_escape(case.file),
+            xml_escape(&case.file),
             outcome.duration.as_secs_f64()
         ));
         let reasons = xml_escape(&outcome.reasons.join("; "));

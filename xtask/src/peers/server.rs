@@ -11,26 +11,28 @@ use super::{Kind, Peer, STALL_SECS, peers_dir, target_dir};
 use crate::conform;
 use crate::root;
 use ws_handshake_conform::Outcome as Case;
+use ws_handshake_conform::fuzz::Report;
 
 /// How long a server may take to accept its first connection.
 const START_WITHIN: Duration = Duration::from_secs(30);
 /// How long a killed server may take to exit.
 const STOP_WITHIN: Duration = Duration::from_secs(5);
 
-/// Starts `peer`, runs the cases against it and stops it.
-pub fn measure(peer: &Peer) -> Result<Vec<Case>, String> {
+/// Starts `peer`, runs the cases against it, then `fuzz_secs` of mutated
+/// handshakes if asked, and stops it.
+pub fn measure(peer: &Peer, fuzz_secs: Option<u64>) -> Result<(Vec<Case>, Option<Report>), String> {
     let addr = free_port()?;
     let mut child = start(peer, addr)?;
-    let rows =
-        ready(&mut child, addr).and_then(|()| conform::outcomes(&addr.to_string(), STALL_SECS)).and_then(|rows| {
-            match child.try_wait() {
-                Ok(Some(status)) => Err(format!("the server exited during the cases: {status}")),
-                _ => Ok(rows),
-            }
+    let measured = ready(&mut child, addr)
+        .and_then(|()| conform::outcomes(&addr.to_string(), STALL_SECS))
+        .and_then(|rows| Ok((rows, fuzz_secs.map(|secs| conform::fuzz(&addr.to_string(), secs)).transpose()?)))
+        .and_then(|measured| match child.try_wait() {
+            Ok(Some(status)) => Err(format!("the server exited during the cases: {status}")),
+            _ => Ok(measured),
         });
     let stopped = stop(&mut child);
-    let rows = rows.map_err(|e| format!("{e} (its log: target/peers/logs/{}.log)", peer.name))?;
-    stopped.map(|()| rows)
+    let measured = measured.map_err(|e| format!("{e} (its log: target/peers/logs/{}.log)", peer.name))?;
+    stopped.map(|()| measured)
 }
 
 /// A loopback address no one listens on now: the port the kernel gives.
