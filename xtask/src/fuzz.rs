@@ -1,6 +1,14 @@
 //! `cargo xtask fuzz`, `corpus minimize` and `replay`: cargo-fuzz over the
 //! targets in `fuzz/`, with nightly and AddressSanitizer when nightly is
 //! installed and stable without a sanitizer otherwise.
+//!
+//! Fuzzing never writes to the tracked tree: each target's new inputs go to
+//! a working corpus, `target/fuzz-work/<target>/corpus/`, with the
+//! committed corpus (`corpus/<target>/`) and the named cases read as seeds,
+//! and its crashes to `target/fuzz-work/<target>/artifacts/`. `corpus
+//! minimize` merges into the committed corpus the working inputs that reach
+//! code it does not. Only a crash writes to the tree: its minimized input
+//! as a named regression in `corpus/regressions/`, to be committed.
 
 use std::collections::VecDeque;
 use std::fs;
@@ -15,34 +23,63 @@ use ws_handshake_proptests::{harness, manifest};
 
 use crate::{ensure_cargo_tool, root, succeeds};
 
-/// The targets the main job runs, in order.
-pub const TARGETS: &[&str] = &["handshake", "chunked", "structured", "driver"];
-/// Targets that run only when asked for: the speed baseline.
-const BASELINES: &[&str] = &["bare_httparse"];
-/// The features of `fuzz/Cargo.toml` a target requires: `driver` runs the
-/// async driver too. Each is built with its own, the others without, since
-/// tokio's code, compiled in, slows every target's runs.
-const FEATURES: &[(&str, &str)] = &[("driver", "tokio")];
+/// `fuzz/targets.txt`: the one list of the targets and their features.
+const LIST: &str = include_str!("../../fuzz/targets.txt");
 /// Seconds per target in `--smoke`.
 pub const SMOKE_SECS: u64 = 10;
 /// The largest input the fuzzers make: past the 8192-byte head limit, with
 /// room for a fault schedule.
 const MAX_LEN: &str = "-max_len=20000";
 
-/// The targets asked for by `--target`, or all of [`TARGETS`].
-pub fn targets(asked: &[String]) -> Result<Vec<&'static str>, String> {
+/// The listed targets, in order, each with its features (empty for none).
+pub fn listed() -> impl Iterator<Item = (&'static str, &'static str)> {
+    LIST.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#')).map(|line| {
+        let (name, features) = line.split_once(' ').unwrap_or((line, ""));
+        (name, features.trim())
+    })
+}
+
+/// The targets of `fuzz/fuzz_targets/` that are not listed: baselines, run
+/// only when asked for.
+fn baselines() -> Vec<String> {
+    let folder = root().join("fuzz/fuzz_targets");
+    let mut names: Vec<String> = fs::read_dir(folder)
+        .map(|entries| entries.filter_map(|entry| entry.ok()?.file_name().into_string().ok()).collect())
+        .unwrap_or_default();
+    names.retain(|name| name.ends_with(".rs"));
+    names.iter_mut().for_each(|name| name.truncate(name.len() - 3));
+    names.retain(|name| !listed().any(|(target, _)| target == name));
+    names.sort();
+    names
+}
+
+/// The targets asked for by `--target`, or every listed one.
+pub fn targets(asked: &[String]) -> Result<Vec<String>, String> {
+    let known: Vec<String> = listed().map(|(name, _)| name.to_owned()).collect();
     if asked.is_empty() {
-        return Ok(TARGETS.to_vec());
+        return Ok(known);
     }
+    let baselines = baselines();
+    let all: Vec<&String> = known.iter().chain(&baselines).collect();
     asked
         .iter()
         .map(|name| {
-            TARGETS.iter().chain(BASELINES).copied().find(|target| target == name).ok_or(format!(
+            all.iter().find(|target| **target == name).map(|target| (*target).clone()).ok_or(format!(
                 "no target {name}: {}",
-                TARGETS.iter().chain(BASELINES).copied().collect::<Vec<_>>().join(", ")
+                all.iter().map(|target| target.as_str()).collect::<Vec<_>>().join(", ")
             ))
         })
         .collect()
+}
+
+/// The features `target` is built with.
+fn features(target: &str) -> &'static str {
+    listed().find(|(name, _)| *name == target).map_or("", |(_, features)| features)
+}
+
+/// Where `target`'s working corpus and crashes go.
+fn work(target: &str) -> PathBuf {
+    root().join("target/fuzz-work").join(target)
 }
 
 /// How to call cargo-fuzz on this machine.
@@ -63,11 +100,10 @@ impl Fuzzer {
         Ok(Fuzzer { nightly })
     }
 
-    /// Builds every target, so that the runs' clocks time fuzzing alone: those
-    /// without features of their own at once (cargo skips the others), then
-    /// each of the others with its features.
-    fn build(&self) -> Result<(), String> {
-        let targets = std::iter::once("").chain(FEATURES.iter().map(|&(target, _)| target));
+    /// Builds `targets`, so that the runs' clocks time fuzzing alone, each
+    /// with its own features: tokio's code, compiled into a target that
+    /// does not need it, slows its runs.
+    fn build(&self, targets: &[String]) -> Result<(), String> {
         for target in targets {
             let built = self.command("build", target).status();
             if !built.is_ok_and(|status| status.success()) {
@@ -78,8 +114,7 @@ impl Fuzzer {
     }
 
     /// `cargo [+nightly] fuzz <verb> --fuzz-dir fuzz [--sanitizer none]
-    /// [--features F] <target>` (no target when `target` is empty; `F` from
-    /// [`FEATURES`]).
+    /// [--features F] <target>` (`F` from `fuzz/targets.txt`).
     fn command(&self, verb: &str, target: &str) -> Command {
         let mut command = Command::new("cargo");
         command.current_dir(root());
@@ -90,12 +125,10 @@ impl Fuzzer {
         if !self.nightly {
             command.args(["--sanitizer", "none"]);
         }
-        if let Some(&(_, features)) = FEATURES.iter().find(|&&(name, _)| name == target) {
-            command.args(["--features", features]);
+        if !features(target).is_empty() {
+            command.args(["--features", features(target)]);
         }
-        if !target.is_empty() {
-            command.arg(target);
-        }
+        command.arg(target);
         command
     }
 }
@@ -156,11 +189,11 @@ impl Stats {
 
 /// The main job: every target for `seconds` each, a live line each, a
 /// summary table, and a saved regression for every crash.
-pub fn fuzz(targets: &[&str], seconds: u64, stable: bool) -> Result<(), String> {
+pub fn fuzz(targets: &[String], seconds: u64, stable: bool) -> Result<(), String> {
     let fuzzer = Fuzzer::new(stable)?;
-    fuzzer.build()?;
+    fuzzer.build(targets)?;
     let mut results = Vec::new();
-    for &target in targets {
+    for target in targets {
         let stats = run_target(&fuzzer, target, seconds)?;
         let result = match &stats.crash {
             Some(crash) => save_crash(&fuzzer, target, crash, stats.panic.as_deref())?,
@@ -182,36 +215,23 @@ pub fn fuzz(targets: &[&str], seconds: u64, stable: bool) -> Result<(), String> 
     }
 }
 
-/// A baseline runs over a scratch copy of the `handshake` corpus, so that
-/// its speed is measured on the inputs `handshake` runs on, and nothing it
-/// finds enters the committed corpus.
-fn baseline_corpus(target: &str) -> Result<PathBuf, String> {
-    let root = root();
-    let scratch = root.join("target/fuzz-baseline").join(target);
-    let _ = fs::remove_dir_all(&scratch);
-    fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
-    let seeds = root.join("corpus/handshake");
-    for entry in fs::read_dir(&seeds).map_err(|e| format!("{}: {e}", seeds.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        if let Some(name) = path.file_name() {
-            fs::copy(&path, scratch.join(name)).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
-    }
-    Ok(scratch)
-}
-
+/// Runs `target` for `seconds` on its working corpus, the committed one
+/// and the named cases as seeds. A baseline starts afresh from the
+/// `handshake` target's seeds every time, so that its speed is measured on
+/// the inputs `handshake` runs on.
 fn run_target(fuzzer: &Fuzzer, target: &str, seconds: u64) -> Result<Stats, String> {
     let root = root();
-    let corpus = match BASELINES.contains(&target) {
-        true => baseline_corpus(target)?,
-        false => root.join("corpus").join(target),
-    };
-    let artifacts = root.join("fuzz/artifacts").join(target);
+    let (corpus, artifacts) = (work(target).join("corpus"), work(target).join("artifacts"));
+    let baseline = !listed().any(|(name, _)| name == target);
+    if baseline {
+        let _ = fs::remove_dir_all(&corpus);
+    }
     for folder in [&corpus, &artifacts] {
         fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
     }
+    let seeds = root.join("corpus").join(if baseline { "handshake" } else { target });
     let mut command = fuzzer.command("run", target);
-    command.arg(&corpus).arg(root.join("corpus/cases")).arg("--");
+    command.arg(&corpus).arg(&seeds).arg(root.join("corpus/cases")).arg("--");
     command.arg(format!("-max_total_time={seconds}")).arg(MAX_LEN).arg("-timeout=10").arg("-print_final_stats=1");
     command.arg(format!("-dict={}", root.join("fuzz/handshake.dict").display()));
     command.arg(format!("-artifact_prefix={}/", artifacts.display()));
@@ -266,17 +286,24 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
-/// `corpus minimize`: cmin each target's corpus in place.
-pub fn minimize(targets: &[&str]) -> Result<(), String> {
+/// `corpus minimize`: merges into each target's committed corpus the
+/// inputs of its working corpus that reach code the committed one does not
+/// (libFuzzer's `-merge=1`); the committed files stay as they are.
+pub fn minimize(targets: &[String]) -> Result<(), String> {
     let fuzzer = Fuzzer::new(false)?;
-    for &target in targets {
-        let corpus = root().join("corpus").join(target);
-        let before = count(&corpus);
-        let status = fuzzer.command("cmin", target).arg(&corpus).args(["--", MAX_LEN]).status();
-        if !status.is_ok_and(|status| status.success()) {
-            return Err(format!("cargo fuzz cmin {target} failed"));
+    for target in targets {
+        let (committed, working) = (root().join("corpus").join(target), work(target).join("corpus"));
+        if count(&working) == 0 {
+            println!("{target:<13} no working corpus in {}: nothing to merge", working.display());
+            continue;
         }
-        println!("{target:<13} {before:>6} files -> {:>6}", count(&corpus));
+        let before = count(&committed);
+        let status =
+            fuzzer.command("run", target).arg(&committed).arg(&working).args(["--", "-merge=1", MAX_LEN]).status();
+        if !status.is_ok_and(|status| status.success()) {
+            return Err(format!("merging {target}'s working corpus failed"));
+        }
+        println!("{target:<13} {before:>6} files + {} new from {}", count(&committed) - before, working.display());
     }
     Ok(())
 }
@@ -293,7 +320,7 @@ fn count(folder: &Path) -> usize {
 pub fn replay(file: &Path, target: Option<&str>) -> Result<(), String> {
     let bytes = fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let target = target.or_else(|| TARGETS.iter().copied().find(|t| name.starts_with(&format!("fuzz-{t}-"))));
+    let target = target.or_else(|| listed().map(|(t, _)| t).find(|t| name.starts_with(&format!("fuzz-{t}-"))));
     if let Some(target) = target {
         let run = ws_handshake_proptests::fuzz::target(target).ok_or(format!("no target {target}"))?;
         run(&bytes);
@@ -333,4 +360,27 @@ fn answer(outcome: &Expected) -> (Option<u16>, String) {
         Expected::NeedMore => "nothing yet: the head is not complete".into(),
     };
     (status, shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{baselines, listed};
+    use crate::root;
+
+    #[test]
+    fn the_target_list_is_the_one_the_rest_follows() {
+        let names: Vec<&str> = listed().map(|(name, _)| name).collect();
+        let bodies: Vec<&str> = ws_handshake_proptests::fuzz::TARGETS.iter().map(|&(name, _)| name).collect();
+        assert_eq!(names, bodies, "fuzz/targets.txt and ws_handshake_proptests::fuzz::TARGETS");
+        let manifest = std::fs::read_to_string(root().join("fuzz/Cargo.toml")).expect("fuzz/Cargo.toml");
+        for (name, features) in listed() {
+            assert!(root().join(format!("fuzz/fuzz_targets/{name}.rs")).is_file(), "no fuzz_targets/{name}.rs");
+            let bin = manifest.split("[[bin]]").find(|bin| bin.contains(&format!("name = \"{name}\"")));
+            let bin = bin.unwrap_or_else(|| panic!("no [[bin]] {name} in fuzz/Cargo.toml"));
+            let required = bin.lines().find_map(|line| line.strip_prefix("required-features = "));
+            let listed = (!features.is_empty()).then(|| format!("{:?}", features.split(' ').collect::<Vec<_>>()));
+            assert_eq!(required.map(str::to_owned), listed, "{name}: its features in fuzz/Cargo.toml");
+        }
+        assert_eq!(baselines(), ["bare_httparse"]);
+    }
 }
