@@ -5,7 +5,8 @@
 //! (an answer the RFCs also allow, or a SHOULD or the contract's own
 //! requirement missed) or **fail**. The results print as a table, and write
 //! as JSON shaped like Autobahn|Testsuite's `index.json`, JUnit XML and one
-//! self-contained HTML page.
+//! self-contained HTML page. With the feature `fuzz`, [`fuzz`] goes on past
+//! the named cases with the property tests' mutations.
 
 pub mod case;
 pub mod exchange;
