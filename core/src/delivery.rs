@@ -171,12 +171,34 @@ pub struct Delivery {
     switch: bool,
 }
 
+/// `a + b`, `None` past [`Duration::MAX`]. The policy's time arithmetic is
+/// done in whole nanoseconds: `Duration`'s own carries its seconds through
+/// a check the compiler cannot prove never fails, a panic path in every
+/// caller (`cargo xtask proof`).
+fn add(a: Duration, b: Duration) -> Option<Duration> {
+    duration(a.as_nanos().saturating_add(b.as_nanos()))
+}
+
+/// `a - b`, `None` below zero; see [`add`].
+fn sub(a: Duration, b: Duration) -> Option<Duration> {
+    duration(a.as_nanos().checked_sub(b.as_nanos())?)
+}
+
+/// The duration of `nanos` nanoseconds, `None` past [`Duration::MAX`].
+fn duration(nanos: u128) -> Option<Duration> {
+    const NANOS_PER_SEC: u128 = 1_000_000_000;
+    let secs = u64::try_from(nanos / NANOS_PER_SEC).ok()?;
+    // Below a second's worth, so `Duration::new` carries nothing.
+    let subsec = u32::try_from(nanos % NANOS_PER_SEC).ok()?;
+    Some(Duration::new(secs, subsec))
+}
+
 impl Delivery {
     /// A delivery whose head deadline runs from `now`.
     pub fn new(limits: &Limits, now: Duration) -> Self {
         Delivery {
             limits: *limits,
-            state: State::ReadingHead { deadline: now.checked_add(limits.handshake_timeout) },
+            state: State::ReadingHead { deadline: add(now, limits.handshake_timeout) },
             response: [0; MAX_RESPONSE_LEN],
             len: 0,
             written: 0,
@@ -188,7 +210,7 @@ impl Delivery {
     pub fn poll(&mut self, now: Duration) -> Next<'_> {
         match self.state {
             State::ReadingHead { deadline: None } => Next::ReadHead { timeout: None },
-            State::ReadingHead { deadline: Some(deadline) } => match deadline.checked_sub(now) {
+            State::ReadingHead { deadline: Some(deadline) } => match sub(deadline, now) {
                 Some(left) if !left.is_zero() => Next::ReadHead { timeout: Some(left) },
                 _ => Next::HeadTimedOut,
             },
@@ -196,9 +218,9 @@ impl Delivery {
             State::Flushing => Next::Flush,
             State::ShuttingDown => Next::Shutdown,
             State::Lingering { until, budget } => {
-                let until = until.unwrap_or_else(|| now.saturating_add(self.limits.linger_time));
+                let until = until.unwrap_or_else(|| add(now, self.limits.linger_time).unwrap_or(Duration::MAX));
                 self.state = State::Lingering { until: Some(until), budget };
-                let left = until.saturating_sub(now);
+                let left = sub(until, now).unwrap_or(Duration::ZERO);
                 if budget == 0 {
                     self.finish(LingerEnd::BudgetSpent)
                 } else if left.is_zero() {

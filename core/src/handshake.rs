@@ -9,11 +9,13 @@ mod abnf;
 mod accept_key;
 mod config;
 mod fields;
+mod ip_literal;
 mod parser;
 mod refusal;
 mod request;
 mod response;
 mod rules;
+mod sha1;
 mod validate;
 mod words;
 

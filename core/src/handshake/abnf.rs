@@ -4,6 +4,8 @@
 //! Every function here takes bytes and answers without panicking: no
 //! indexing, only slice patterns and iterators.
 
+use super::ip_literal::is_ip_literal;
+
 /// A static table of the bytes that match a pattern, built at compile time:
 /// one load per byte where a match of many ranges costs a dozen compares.
 macro_rules! byte_table {
@@ -120,7 +122,7 @@ pub(in crate::handshake) fn eq_lowercase<const N: usize>(bytes: &[u8], lower: &[
 /// sub-delims  = "!" / "$" / "&" / "'" / "(" / ")"           ; RFC 3986 2.2
 ///             / "*" / "+" / "," / ";" / "="
 /// ```
-fn is_unreserved_or_sub_delim(b: u8) -> bool {
+pub(in crate::handshake) fn is_unreserved_or_sub_delim(b: u8) -> bool {
     in_table(&UNRESERVED_OR_SUB_DELIM, b)
 }
 
@@ -157,24 +159,6 @@ fn is_reg_name(bytes: &[u8]) -> bool {
     !bytes.is_empty()
         && (plain
             || (pct_encoding_is_valid(bytes) && bytes.iter().all(|&b| b == b'%' || is_unreserved_or_sub_delim(b))))
-}
-
-/// ```text
-/// IP-literal = "[" ( IPv6address / IPvFuture  ) "]"         ; RFC 3986 3.2.2
-/// IPvFuture  = "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
-/// ```
-/// `inside` is what stands between the brackets.
-fn is_ip_literal(inside: &[u8]) -> bool {
-    if let [b'v' | b'V', rest @ ..] = inside {
-        let mut parts = rest.splitn(2, |&b| b == b'.');
-        let version = parts.next().unwrap_or_default();
-        let address = parts.next().unwrap_or_default();
-        return !version.is_empty()
-            && version.iter().all(u8::is_ascii_hexdigit)
-            && !address.is_empty()
-            && address.iter().all(|&b| b == b':' || is_unreserved_or_sub_delim(b));
-    }
-    core::str::from_utf8(inside).is_ok_and(|text| text.parse::<core::net::Ipv6Addr>().is_ok())
 }
 
 /// The longest port this crate takes: `port = *DIGIT` has no bound in the

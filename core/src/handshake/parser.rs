@@ -106,7 +106,7 @@ impl RequestLine {
     /// Where the line after the request line starts: past the target, SP,
     /// the version and CRLF.
     pub(in crate::handshake) const fn end(&self) -> usize {
-        self.target.end + 1 + VERSION_SHAPE.len() + 2
+        self.target.end.saturating_add(1 + VERSION_SHAPE.len() + 2)
     }
 }
 
@@ -215,11 +215,12 @@ impl Parser {
         if method_len == 0 || target_len == 0 || !minor.is_ascii_digit() {
             return false;
         }
-        let method = Span { start: self.pos, end: self.pos + method_len };
-        let target = Span { start: method.end + 1, end: method.end + 1 + target_len };
+        let method = Span { start: self.pos, end: self.pos.saturating_add(method_len) };
+        let target_start = method.end.saturating_add(1);
+        let target = Span { start: target_start, end: target_start.saturating_add(target_len) };
         self.request_line =
             RequestLine { method, head_method: method.of(window) == b"HEAD", target, version: [b'1', *minor] };
-        self.pos = target.end + VERSION_SHAPE.len() + 3;
+        self.pos = target.end.saturating_add(VERSION_SHAPE.len() + 3);
         self.state = State::FieldStart;
         true
     }
@@ -239,10 +240,11 @@ impl Parser {
         if name_len == 0 {
             return None;
         }
-        let name = Span { start: self.pos, end: self.pos + name_len };
-        let value = trimmed(name.end + 1, value);
-        self.pos = name.end + 1 + value_len + 2;
-        self.fields += 1;
+        let name = Span { start: self.pos, end: self.pos.saturating_add(name_len) };
+        let value_start = name.end.saturating_add(1);
+        let value = trimmed(value_start, value);
+        self.pos = value_start.saturating_add(value_len).saturating_add(2);
+        self.fields = self.fields.saturating_add(1);
         Some((name, value))
     }
 
@@ -251,12 +253,13 @@ impl Parser {
     /// parser is inside such a run.
     fn skip_run(&mut self, window: &[u8]) -> bool {
         let rest = window.get(self.pos..).unwrap_or_default();
-        self.pos += match self.state {
+        let run = match self.state {
             State::Target => byte_run(rest, is_target_byte),
             State::Name => byte_run(rest, is_tchar),
             State::Value => value_run(rest),
             _ => return false,
         };
+        self.pos = self.pos.saturating_add(run);
         true
     }
 
@@ -316,7 +319,7 @@ impl Parser {
             (Value, b'\r') => FieldLf,
             (FieldLf, b'\n') => {
                 self.state = FieldStart;
-                self.fields += 1;
+                self.fields = self.fields.saturating_add(1);
                 return Some(self.field(window));
             }
             (BlankLf, b'\n') => Complete(self.pos),
@@ -328,14 +331,15 @@ impl Parser {
     /// The field line that just ended with the CRLF before `self.pos`.
     fn field(&self, window: &[u8]) -> (Span, Span) {
         let name = Span { start: self.token_start, end: self.colon };
-        let value = window.get(self.colon + 1..self.pos.saturating_sub(2)).unwrap_or_default();
-        (name, trimmed(self.colon + 1, value))
+        let value_start = self.colon.saturating_add(1);
+        let value = window.get(value_start..self.pos.saturating_sub(2)).unwrap_or_default();
+        (name, trimmed(value_start, value))
     }
 }
 
 /// Where `value`, which starts at `start`, lies once OWS is trimmed off it.
 fn trimmed(start: usize, value: &[u8]) -> Span {
     let leading = value.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
-    let start = start + leading;
-    Span { start, end: start + trim_ows(value).len() }
+    let start = start.saturating_add(leading);
+    Span { start, end: start.saturating_add(trim_ows(value).len()) }
 }

@@ -177,7 +177,7 @@ impl<'r> Refusal<'r> {
         }
         let Some(slot) = self.fields.get_mut(self.field_count) else { return Err(DecisionError::TooManyFields) };
         *slot = (name, value);
-        self.field_count += 1;
+        self.field_count = self.field_count.saturating_add(1);
         self.fields_len = fields_len;
         Ok(self)
     }

@@ -181,11 +181,11 @@ struct Out<'b> {
 
 impl Out<'_> {
     fn put(&mut self, bytes: &[u8]) {
-        let end = self.len.saturating_add(bytes.len());
-        if let Some(dst) = self.buf.get_mut(self.len..end) {
+        // Sliced to exactly `bytes.len()`, so that the copy cannot fail.
+        if let Some(dst) = self.buf.get_mut(self.len..).and_then(|rest| rest.get_mut(..bytes.len())) {
             dst.copy_from_slice(bytes);
         }
-        self.len = end;
+        self.len = self.len.saturating_add(bytes.len());
     }
 
     /// `name`, `value` and CRLF.

@@ -29,14 +29,14 @@ const fn first_equal(word: u64, n: u8) -> u64 {
 /// the run and `true`, or the length of the whole words and `false` when the
 /// run reaches the last, partial word.
 fn word_run(bytes: &[u8], ends: impl Fn(u64) -> u64) -> (usize, bool) {
-    let mut run = 0;
+    let mut run: usize = 0;
     for chunk in bytes.chunks_exact(8) {
         let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
         let end = ends(word);
         if end != 0 {
-            return (run + (end.trailing_zeros() / 8) as usize, true);
+            return (run.saturating_add((end.trailing_zeros() / 8) as usize), true);
         }
-        run += 8;
+        run = run.saturating_add(8);
     }
     (run, false)
 }
@@ -54,13 +54,13 @@ pub(in crate::handshake) fn value_run(bytes: &[u8]) -> usize {
 /// (a slow client's read) does not pay for the registers the word loop uses.
 #[inline(never)]
 fn long_value_run(bytes: &[u8]) -> usize {
-    let mut run = 0;
+    let mut run: usize = 0;
     loop {
         // Words stop at every control byte and DEL, HTAB included.
         let (words, ended) = word_run(rest(bytes, run), |w| first_below(w, b' ') | first_equal(w, 0x7f));
-        run += words;
+        run = run.saturating_add(words);
         if !ended {
-            return run + byte_run(rest(bytes, run), is_value_byte);
+            return run.saturating_add(byte_run(rest(bytes, run), is_value_byte));
         }
         // HTAB is the one control byte a value may hold: step over it.
         if bytes.get(run) != Some(&b'\t') {
