@@ -1,16 +1,26 @@
-//! `cargo xtask coverage`: line and region coverage of the core from
-//! `cargo test --workspace` (corpus replay and properties included), with
-//! cargo-llvm-cov and the LLVM tools that match rustc; an HTML report in
-//! `target/coverage/` and a summary line.
+//! `cargo xtask coverage [--fuzz]`: line and region coverage of the core,
+//! with cargo-llvm-cov and the LLVM tools that match rustc; an HTML report
+//! and a summary, with the lines left uncovered.
+//!
+//! - Without `--fuzz`: from `cargo test --workspace` (corpus replay and
+//!   properties included), into `target/coverage/`.
+//! - With `--fuzz`: from the committed fuzz corpora alone (`corpus/<target>/`
+//!   for every target, through the bodies the fuzzer runs; no other test),
+//!   into `target/coverage-fuzz/`: what the corpora reach, which is what
+//!   the fuzzers start from.
 
 use std::process::Command;
 
 use crate::{ensure_cargo_tool, root, succeeds};
 
 /// What the summary covers: the core's sources only.
-const NOT_CORE: &str = r"(proptests|xtask|fuzz|examples|tests|benches)/|\.cargo/registry";
+const NOT_CORE: &str = r"(proptests|oracle|conform|xtask|fuzz|examples|tests|benches)/|\.cargo/registry";
 
-pub fn coverage() -> Result<(), String> {
+/// The test that replays every committed fuzz corpus through its target.
+const CORPUS_REPLAY: [&str; 6] =
+    ["-p", "ws-handshake-proptests", "--test", "corpus", "--", "every_fuzz_corpus_file_passes_its_target"];
+
+pub fn coverage(fuzz: bool) -> Result<(), String> {
     ensure_cargo_tool("llvm-cov", "cargo-llvm-cov")?;
     let (cov, profdata) = llvm_tools()?;
     let llvm_cov = |args: &[&str]| {
@@ -23,16 +33,19 @@ pub fn coverage() -> Result<(), String> {
             .status()
             .map_err(|e| format!("cargo llvm-cov: {e}"))
     };
-    let run = llvm_cov(&["--workspace", "--no-report"])?;
+    let (tests, output): (&[&str], &str) =
+        if fuzz { (&CORPUS_REPLAY, "target/coverage-fuzz") } else { (&["--workspace"], "target/coverage") };
+    llvm_cov(&["clean", "--workspace"])?;
+    let run = llvm_cov(&[&["--no-report"], tests].concat())?;
     if !run.success() {
         return Err("the tests failed under coverage".into());
     }
-    let html = ["report", "--html", "--output-dir", "target/coverage", "--ignore-filename-regex", NOT_CORE];
+    let html = ["report", "--html", "--output-dir", output, "--ignore-filename-regex", NOT_CORE];
     llvm_cov(&html)?;
     llvm_cov(&["report", "--summary-only", "--ignore-filename-regex", NOT_CORE])?;
     let uncovered = ["report", "--show-missing-lines", "--ignore-filename-regex", NOT_CORE];
     llvm_cov(&uncovered)?;
-    println!("HTML report: target/coverage/html/index.html");
+    println!("HTML report: {output}/html/index.html");
     Ok(())
 }
 

@@ -8,7 +8,8 @@
 //! cargo xtask conform HOST:PORT [--stall SECS] [--fuzz SECS] the named cases (and mutated ones) against any server
 //! cargo xtask peers [--only NAME]... [--fuzz SECS]           the cases against other libraries' servers and ours
 //! cargo xtask bench                                          benchmarks, medians and ratios
-//! cargo xtask coverage                                       line and region coverage of the core
+//! cargo xtask coverage [--fuzz]                              line and region coverage of the core (from the fuzz corpora alone)
+//! cargo xtask proof                                          the link-time proof that the core cannot panic
 //! cargo xtask attack HOST:PORT (--slow N | --flood N | --mixed N | --echo C) [--time SECS] [--pid PID]
 //!                                                            a bounded attack on a server on this machine
 //! ```
@@ -19,6 +20,7 @@ mod conform;
 mod coverage;
 mod fuzz;
 mod peers;
+mod proof;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -31,7 +33,8 @@ const USAGE: &str = "usage:
   cargo xtask conform HOST:PORT [--stall SECS] [--fuzz SECS]
   cargo xtask peers [--only NAME]... [--fuzz SECS]
   cargo xtask bench
-  cargo xtask coverage
+  cargo xtask coverage [--fuzz]
+  cargo xtask proof
   cargo xtask attack HOST:PORT (--slow N | --flood N | --mixed N | --echo C) [--time SECS] [--pid PID]";
 
 /// The workspace root: the parent of this crate's folder.
@@ -111,8 +114,12 @@ fn fuzz_secs(args: &Args) -> Result<Option<u64>, String> {
 fn run() -> Result<(), String> {
     let mut argv = std::env::args().skip(1);
     let command = argv.next().unwrap_or_default();
-    let with_value =
-        ["--target", "--time", "--stall", "--slow", "--flood", "--mixed", "--echo", "--pid", "--only", "--fuzz"];
+    let mut with_value =
+        vec!["--target", "--time", "--stall", "--slow", "--flood", "--mixed", "--echo", "--pid", "--only", "--fuzz"];
+    // `coverage --fuzz` is a switch; `conform` and `peers` take `--fuzz SECS`.
+    if command == "coverage" {
+        with_value.retain(|&flag| flag != "--fuzz");
+    }
     let args = Args::parse(argv, &with_value)?;
     match command.as_str() {
         "fuzz" => {
@@ -169,8 +176,12 @@ fn run() -> Result<(), String> {
             bench::bench()
         }
         "coverage" => {
+            args.only(&["--fuzz"])?;
+            coverage::coverage(args.has("--fuzz"))
+        }
+        "proof" => {
             args.only(&[])?;
-            coverage::coverage()
+            proof::proof()
         }
         _ => Err(USAGE.to_owned()),
     }
