@@ -204,7 +204,12 @@ fn frame(response: &mut Response, to_head: bool, rest: &[u8], problems: &mut Vec
     if let Some(length) = length {
         response.framing = Framing::ContentLength(length);
         response.body = rest.get(..length).unwrap_or(rest).to_vec();
-        if rest.len() != length {
+        // RFC 9112 section 9.3: on a persistent connection the next
+        // response follows this one at once, the answer to bytes the client
+        // sent after its head (read as a further request).
+        let next = rest.get(length..).unwrap_or_default();
+        let pipelined = next.starts_with(b"HTTP/1.") && !response.lists("Connection", "close");
+        if rest.len() != length && !pipelined {
             let words = format!("Content-Length {length}, but {} bytes followed the head", rest.len());
             problems.push(Problem::new(Level::Must, format!("{words} (RFC 9112 section 6.3)")));
         }

@@ -124,6 +124,25 @@ fn what_rfc_6455_forbids_in_a_101_is_a_must_problem() {
     must(PLAIN_GET, SWITCHED, "0 Sec-WebSocket-Key fields");
 }
 
+/// gorilla and coder websocket (Go's net/http) keep the connection open
+/// after refusing a handshake, so the bytes a client sent after its head
+/// are read as a second request and answered: two responses, one after
+/// the other, which is HTTP/1.1 pipelining (RFC 9112 section 9.3), not a
+/// body longer than its `Content-Length`. After `Connection: close` the
+/// same bytes are a problem.
+#[test]
+fn a_second_response_on_a_persistent_connection_is_not_a_long_body() {
+    let request = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n\x89\x82abcdef";
+    let first = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nBad Request\n";
+    let second = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n400 Bad Request";
+    let verdict = answered(request, &format!("{first}{second}"));
+    assert_eq!((verdict.response.status, &verdict.response.body[..]), (400, &b"Bad Request\n"[..]));
+    assert_eq!(verdict.problems, []);
+    let closing = first.replace("Content-Length", "Connection: close\r\nContent-Length");
+    must(request, &format!("{closing}{second}"), "Content-Length 12, but");
+    must(request, &format!("{first}garbage"), "Content-Length 12, but 19 bytes");
+}
+
 #[test]
 fn framing_that_disagrees_with_the_bytes_is_a_must_problem() {
     let refused = "HTTP/1.1 400 Nope\r\nDate: today\r\nConnection: close\r\nContent-Length: 3\r\n\r\nno\n";

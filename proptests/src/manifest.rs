@@ -202,6 +202,7 @@ pub fn also_sound(name: &str, rule: &str) -> Vec<Value> {
         ("host-port-six-digits", json!(101), "RFC 3986 section 3.2.3: port = *DIGIT"),
         ("protocol-empty-element", json!(101), "RFC 9110 section 5.6.1.2: empty list elements are ignored"),
         ("protocol-trailing-comma", json!(101), "RFC 9110 section 5.6.1.2: empty list elements are ignored"),
+        ("transfer-encoding-empty", json!(501), "RFC 9112 section 6.1: 501 for a coding it does not understand"),
     ];
     for (part, status, why) in by_name {
         if name.contains(part) {
@@ -250,5 +251,7 @@ mod tests {
         assert_eq!(allowed("400-byte-not-visible-in-target-0123abcd.http", "1"), ["\"4xx\"", "301"]);
         assert_eq!(allowed("400-protocol-trailing-comma-0123abcd.http", "13"), ["\"4xx\"", "101"]);
         assert_eq!(allowed("505-http-2-1-0123abcd.http", "1b"), ["\"4xx\"", "\"5xx\""]);
+        assert_eq!(allowed("400-transfer-encoding-empty-0123abcd.http", "7"), ["\"4xx\"", "101", "501"]);
+        assert_eq!(allowed("400-transfer-encoding-chunked.http", "7"), ["\"4xx\"", "101"]);
     }
 }
