@@ -15,8 +15,13 @@ use arbitrary::{Arbitrary, Unstructured};
 pub type Target = fn(&[u8]);
 
 /// Every target, by the name of its file in `fuzz/fuzz_targets/`.
-pub const TARGETS: &[(&str, Target)] =
-    &[("handshake", handshake), ("chunked", chunked), ("structured", structured), ("driver", driver)];
+pub const TARGETS: &[(&str, Target)] = &[
+    ("handshake", handshake),
+    ("chunked", chunked),
+    ("structured", structured),
+    ("driver", driver),
+    ("differential", differential),
+];
 
 /// The target named `name`.
 pub fn target(name: &str) -> Option<Target> {
@@ -242,4 +247,11 @@ pub fn driver(data: &[u8]) {
     if let Err(failure) = harness::drive(&config(), schedule, &decision) {
         panic!("{failure}");
     }
+}
+
+/// `differential`: the bytes are a head; the core's verdict on its syntax
+/// and httparse's must agree, or disagree in a way the contract chose
+/// ([`crate::differential`]).
+pub fn differential(data: &[u8]) {
+    crate::differential::check(data);
 }

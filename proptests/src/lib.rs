@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod decision;
+pub mod differential;
 pub mod drivers;
 pub mod fuzz;
 pub mod harness;
