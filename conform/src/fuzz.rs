@@ -120,8 +120,20 @@ impl Fuzzer<'_> {
         let strategy = (valid(), prop::option::weighted(0.9, any_mutation()));
         while Instant::now() < self.end {
             let Ok(tree) = strategy.new_tree(&mut runner) else { continue };
-            let (valid, mutation) = tree.current();
-            let Some(tried) = self.attempt(&valid.request, mutation.as_ref()) else { continue };
+            let (valid, mut mutation) = tree.current();
+            let Some(mut tried) = self.attempt(&valid.request, mutation.as_ref()) else { continue };
+            // A new kind of failure may be the valid handshake's own: when
+            // it fails the same way without the mutation, the failure is
+            // counted and minimized as a valid handshake's.
+            if tried.finding.outcome.behavior == Behavior::Fail && mutation.is_some() && !self.known(&tried.kind) {
+                let base = self.attempt(&valid.request, None).filter(|base| {
+                    base.finding.outcome.behavior == Behavior::Fail
+                        && base.finding.outcome.got == tried.finding.outcome.got
+                });
+                if let Some(base) = base {
+                    (tried, mutation) = (base, None);
+                }
+            }
             let Ok(mut report) = self.report.lock() else { return };
             report.inputs += 1;
             if tried.finding.outcome.behavior != Behavior::Fail {
@@ -143,6 +155,11 @@ impl Fuzzer<'_> {
                 *finding = Finding { seen: finding.seen, ..smallest.finding };
             }
         }
+    }
+
+    /// Whether a failure of `kind` was found already.
+    fn known(&self, kind: &Kind) -> bool {
+        self.report.lock().is_ok_and(|report| report.findings.contains_key(kind))
     }
 
     /// Takes the first of [`simpler`]'s valid handshakes that, broken by

@@ -14,7 +14,8 @@ use ws_handshake_oracle::expected_accept;
 use ws_handshake_proptests::model::{self, End, Expected};
 
 /// A server on a loopback port that answers each request as the model
-/// says, except a 101 where it refuses under `planted`.
+/// says, except a 101 where it refuses under `planted`, or, when `planted`
+/// is `"list"`, nothing at all to a request whose `Upgrade` is a list.
 fn serve(planted: Option<&'static str>) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
     let addr = listener.local_addr().expect("its address");
@@ -39,6 +40,12 @@ fn answer(mut stream: TcpStream, planted: Option<&str>) {
             expected => break expected,
         }
     };
+    let lists_upgrade = String::from_utf8_lossy(&bytes)
+        .lines()
+        .any(|line| line.to_ascii_lowercase().starts_with("upgrade:") && line.contains(','));
+    if planted == Some("list") && lists_upgrade {
+        return;
+    }
     let response = match expected {
         Expected::Reject { rule, .. } if Some(rule) != planted => {
             let row = Rule::ALL.iter().find(|row| row.number() == rule).expect("a rule of the table");
@@ -111,4 +118,14 @@ fn a_planted_101_for_rule_11_is_found_minimized_and_saved() {
         assert_eq!((case.expected, case.rule.as_deref(), case.level.as_deref()), (426, Some("11"), Some("MUST")));
         assert!(case.about.contains("Found by ws-conform --fuzz"), "{}", case.about);
     }
+}
+
+#[test]
+fn a_failure_of_the_valid_handshake_under_a_mutation_is_counted_as_the_valid_handshakes() {
+    let report = fuzzed(Some("list"));
+    let kinds: Vec<_> = report.findings.keys().collect();
+    assert_eq!(kinds, [&("-".to_owned(), "valid".to_owned(), "nothing".to_owned())]);
+    let request =
+        String::from_utf8_lossy(&report.findings.values().next().expect("one").outcome.case.bytes).into_owned();
+    assert!(request.to_ascii_lowercase().contains("upgrade:") && request.contains(','), "{request:?}");
 }
