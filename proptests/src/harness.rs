@@ -5,7 +5,7 @@ use std::cell::RefCell;
 
 use ws_handshake::blocking::{Error, Step};
 use ws_handshake::delivery::Limits;
-use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Status, ValidConfig};
+use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Request, Status, ValidConfig};
 
 use crate::decision::{self, Answer, Decision};
 use crate::drivers::{Driver, Ran};
@@ -107,6 +107,7 @@ pub fn outcome(progress: &Progress<'_>) -> Expected {
     match progress {
         Progress::NeedMore(_) => Expected::NeedMore,
         Progress::Request(request) => {
+            accessors_agree(request);
             let mut path = request.path().to_owned();
             if let Some(query) = request.query() {
                 path.push('?');
@@ -122,6 +123,20 @@ pub fn outcome(progress: &Progress<'_>) -> Expected {
             Expected::Reject { rule: rejection.rule().number(), head_method: rejection.head_method() }
         }
     }
+}
+
+/// Panics unless what a valid request's accessors say agrees with its
+/// fields: one `Host` and one key (rules 6 and 10), a 24-byte key, the
+/// method `GET` (rule 4), at most one `Origin` (rule 12), no empty
+/// extension element.
+fn accessors_agree(request: &Request<'_>) {
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.field("host"), Some(request.host().as_bytes()), "Host");
+    assert_eq!(request.field("sec-websocket-key"), Some(request.key().as_bytes()), "Sec-WebSocket-Key");
+    assert_eq!(request.key().len(), 24, "the key {:?}", request.key());
+    assert_eq!(request.origin(), request.field("origin"), "Origin");
+    assert!(!request.target().is_empty());
+    assert!(request.extensions().all(|extension| !extension.is_empty()), "an empty extension");
 }
 
 /// Runs the core over `bytes` at once and checks it against the contract:
