@@ -3,7 +3,7 @@
 //! runs out.
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream, ToSocketAddrs};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -39,6 +39,15 @@ impl Ending {
             Ending::Upgraded => "upgraded",
         }
     }
+}
+
+/// The first address of `address` (`HOST:PORT`), once something there
+/// accepts a connection: what the cases and the fuzzing check before they
+/// start, so that a closed port fails once, not once per case.
+pub fn listening(address: &str) -> Result<SocketAddr, String> {
+    let addr = address.to_socket_addrs().map_err(|e| format!("{address}: {e}"))?.next().ok_or("no address")?;
+    TcpStream::connect_timeout(&addr, ANSWER_WITHIN).map_err(|e| format!("{address}: nothing to test: {e}"))?;
+    Ok(addr)
 }
 
 /// Sends `bytes` (half-closing after them if `eof`) while reading the

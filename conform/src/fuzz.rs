@@ -15,7 +15,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -33,7 +33,7 @@ use ws_handshake_proptests::request::Request;
 use ws_handshake_proptests::strategies::valid;
 
 use crate::case::Case;
-use crate::exchange::{self, ANSWER_WITHIN};
+use crate::exchange;
 use crate::{Behavior, Outcome, Profile, case};
 
 /// How long an input waits for its answer: a server that answers at all
@@ -58,13 +58,8 @@ pub type Kind = (String, String, String);
 pub struct Finding {
     /// The smallest input that failed this way, as a case, and its outcome.
     pub outcome: Outcome,
-    /// The mutation, as the property tests show it; `None` for a valid
-    /// handshake.
-    pub mutation: Option<String>,
     /// How many generated inputs failed this way.
     pub seen: usize,
-    /// How many times minimizing found a simpler input that still failed.
-    pub shrunk: usize,
     /// The candidate's manifest entry (`about` included).
     pub entry: Value,
 }
@@ -82,8 +77,7 @@ pub struct Report {
 /// the parallel workers from its own stream), judged under `profile`.
 /// Fails once, before any input, when nothing listens there.
 pub fn fuzz(address: &str, time: Duration, profile: &Profile, seed: u64) -> Result<Report, String> {
-    let addr = address.to_socket_addrs().map_err(|e| format!("{address}: {e}"))?.next().ok_or("no address")?;
-    TcpStream::connect_timeout(&addr, ANSWER_WITHIN).map_err(|e| format!("{address}: nothing to test: {e}"))?;
+    let addr = exchange::listening(address)?;
     let levels = levels()?;
     let fuzzer = Fuzzer { addr, profile, levels, end: Instant::now() + time, report: Mutex::new(Report::default()) };
     thread::scope(|scope| {
@@ -182,9 +176,7 @@ impl Fuzzer<'_> {
                     .attempt(&valid, mutation)
                     .filter(|tried| tried.finding.outcome.behavior == Behavior::Fail && tried.kind == smallest.kind);
                 if let Some(tried) = same {
-                    let shrunk = smallest.finding.shrunk + 1;
                     smallest = tried;
-                    smallest.finding.shrunk = shrunk;
                     continue 'simpler;
                 }
             }
@@ -240,7 +232,7 @@ impl Fuzzer<'_> {
         let rule = case.rule.clone().unwrap_or_else(|| "-".to_owned());
         let kind = (rule, what, got.clone());
         let outcome = Outcome { case, expected: status, behavior, got, reasons, response, ending, duration };
-        let finding = Finding { outcome, mutation: shown, seen: 1, shrunk: 0, entry };
+        let finding = Finding { outcome, seen: 1, entry };
         Some(Tried { valid: valid.clone(), kind, finding })
     }
 }
@@ -345,7 +337,7 @@ impl Report {
 
 /// How a kind of failure stands to the named cases' outcomes on the same
 /// server.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Standing {
     /// Found beyond the named cases: none of the same rule fails this way.
     Beyond,

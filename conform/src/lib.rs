@@ -16,7 +16,7 @@ pub mod profile;
 pub mod report;
 pub mod verdict;
 
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -56,9 +56,7 @@ pub struct Outcome {
 /// Runs every case against `address`, a stalled case waiting `stall` for
 /// its answer. Fails once, before any case, when nothing listens there.
 pub fn run(address: &str, stall: Duration, profile: &Profile) -> Result<Vec<Outcome>, String> {
-    let addr = address.to_socket_addrs().map_err(|e| format!("{address}: {e}"))?.next().ok_or("no address")?;
-    TcpStream::connect_timeout(&addr, exchange::ANSWER_WITHIN)
-        .map_err(|e| format!("{address}: nothing to test: {e}"))?;
+    let addr = exchange::listening(address)?;
     let cases = case::all()?;
     let queue = Mutex::new(cases.into_iter());
     let outcomes = Mutex::new(Vec::new());

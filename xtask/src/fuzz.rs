@@ -43,12 +43,12 @@ pub fn listed() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// only when asked for.
 fn baselines() -> Vec<String> {
     let folder = root().join("fuzz/fuzz_targets");
-    let mut names: Vec<String> = fs::read_dir(folder)
-        .map(|entries| entries.filter_map(|entry| entry.ok()?.file_name().into_string().ok()).collect())
-        .unwrap_or_default();
-    names.retain(|name| name.ends_with(".rs"));
-    names.iter_mut().for_each(|name| name.truncate(name.len() - 3));
-    names.retain(|name| !listed().any(|(target, _)| target == name));
+    let files =
+        fs::read_dir(folder).into_iter().flatten().filter_map(|entry| entry.ok()?.file_name().into_string().ok());
+    let mut names: Vec<String> = files
+        .filter_map(|file| file.strip_suffix(".rs").map(str::to_owned))
+        .filter(|name| !listed().any(|(target, _)| target == name))
+        .collect();
     names.sort();
     names
 }

@@ -184,9 +184,9 @@ pub fn fuzz_markdown(outcomes: &[Outcome], secs: u64) -> String {
             })
             .collect()
     };
-    for outcome in outcomes {
+    let standings: Vec<Vec<(Standing, String)>> = outcomes.iter().map(standings).collect();
+    for (outcome, all) in outcomes.iter().zip(&standings) {
         let Some(fuzz) = &outcome.fuzz else { continue };
-        let all = standings(outcome);
         let count = |f: fn(&Standing) -> bool| all.iter().filter(|(standing, _)| f(standing)).count();
         let _ = writeln!(
             text,
@@ -199,8 +199,7 @@ pub fn fuzz_markdown(outcomes: &[Outcome], secs: u64) -> String {
             count(|s| matches!(s, Standing::AsNamed(_))),
         );
     }
-    for outcome in outcomes {
-        let all = standings(outcome);
+    for (outcome, all) in outcomes.iter().zip(&standings) {
         let _ = write!(text, "\n## {} {}\n", outcome.peer.library, outcome.version);
         if all.is_empty() {
             text.push_str("\nNo failure found.\n");
