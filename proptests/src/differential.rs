@@ -50,49 +50,52 @@ pub struct Class {
     pub rule: &'static str,
 }
 
+/// A lone LF: RFC 9112 section 2.2 lets a recipient take it as a line
+/// terminator, as httparse does; the core refuses it (rule 1's 400).
+const BARE_LF: Class =
+    Class { name: "bare LF: httparse ends lines at a lone LF, the core refuses it", rule: "rule 1, section 3.4" };
+/// httparse's version token is `HTTP/1.0` or `HTTP/1.1`; the core's is any
+/// `HTTP/1.x`, and rule 3 refuses all but 1.1 once the head is read.
+const HIGHER_MINOR: Class = Class {
+    name: "HTTP/1.2 to HTTP/1.9: httparse knows 1.0 and 1.1 alone, the core reads 1.x",
+    rule: "rule 3, section 3.5",
+};
+/// RFC 9112 section 3.2: the request-target is a URI's characters, all
+/// ASCII; httparse lets other bytes through.
+const NON_ASCII_TARGET: Class =
+    Class { name: "a byte above 0x7F in the target: httparse takes it, the core refuses it", rule: "rule 1" };
+/// Rule 1b answers 505 to `HTTP/x.y` with x other than 1, rule 1 400 to any
+/// other malformed version: until the token ends, either may come.
+const OTHER_MAJOR_CUT_SHORT: Class = Class {
+    name: "a major version other than 1, cut short: httparse refuses it at once, the core waits for the whole token \
+           to choose between 400 and 505",
+    rule: "rules 1 and 1b",
+};
+
 /// Every class of disagreement the contract chose, in the order
 /// [`classify`] tries them.
-pub const CLASSES: &[Class] = &[
-    Class { name: "bare LF: httparse ends lines at a lone LF, the core refuses it", rule: "rule 1, section 3.4" },
-    Class {
-        name: "HTTP/1.2 to HTTP/1.9: httparse knows 1.0 and 1.1 alone, the core reads 1.x",
-        rule: "rule 3, section 3.5",
-    },
-    Class { name: "a byte above 0x7F in the target: httparse takes it, the core refuses it", rule: "rule 1" },
-    Class {
-        name: "a major version other than 1, cut short: httparse refuses it at once, the core waits for the whole \
-               token to choose between 400 and 505",
-        rule: "rules 1 and 1b",
-    },
-];
+pub const CLASSES: [Class; 4] = [BARE_LF, HIGHER_MINOR, NON_ASCII_TARGET, OTHER_MAJOR_CUT_SHORT];
 
 /// The documented class of the disagreement on `bytes` between the core's
 /// verdict `core` and httparse's `other`, if it has one.
 pub fn classify(bytes: &[u8], core: Syntax, other: Syntax) -> Option<Class> {
     let head = head(bytes);
-    let [bare_lf, higher_minor, obs_text_target, other_major] = [0, 1, 2, 3].map(|i| CLASSES.get(i).copied());
-    // RFC 9112 section 2.2: a recipient MAY take a lone LF as a line
-    // terminator; the core does not (a bare LF is rule 1's 400).
     if core == Syntax::Error && has_bare_lf(head) {
-        return bare_lf;
+        return Some(BARE_LF);
     }
-    // httparse's version token is `HTTP/1.0` or `HTTP/1.1`; the core's is
-    // any `HTTP/1.x`, and rule 3 refuses all but 1.1 once the head is read.
-    if other == Syntax::Error && core != Syntax::Error && higher_minor_version(head) {
-        return higher_minor;
+    if other == Syntax::Error
+        && core != Syntax::Error
+        && matches!(version(head), [b'H', b'T', b'T', b'P', b'/', b'1', b'.', b'2'..=b'9', ..])
+    {
+        return Some(HIGHER_MINOR);
     }
-    // RFC 9112 section 3.2: the request-target is a URI's characters, all
-    // ASCII; httparse lets other bytes through.
     if core == Syntax::Error && other != Syntax::Error && target(head).is_some_and(|t| t.iter().any(|&b| b > 0x7f)) {
-        return obs_text_target;
+        return Some(NON_ASCII_TARGET);
     }
-    // Rule 1b answers 505 to `HTTP/x.y` with x other than 1, rule 1 400 to
-    // any other malformed version: until the token ends, either may come.
-    if core == Syntax::Incomplete && other == Syntax::Error && request_line(head).len() == head.len() {
-        let version = request_line(head).rsplit(|&b| b == b' ').next().unwrap_or_default();
-        if matches!(version, [b'H', b'T', b'T', b'P', b'/', major, ..] if *major != b'1') {
-            return other_major;
-        }
+    let line_unended = request_line(head).len() == head.len();
+    let other_major = matches!(version(head), [b'H', b'T', b'T', b'P', b'/', major, ..] if *major != b'1');
+    if core == Syntax::Incomplete && other == Syntax::Error && line_unended && other_major {
+        return Some(OTHER_MAJOR_CUT_SHORT);
     }
     None
 }
@@ -126,12 +129,10 @@ fn target(head: &[u8]) -> Option<&[u8]> {
     parts.next()
 }
 
-/// Whether the request line's version (all of it that arrived) is
-/// `HTTP/1.` and a digit from 2 to 9.
-fn higher_minor_version(head: &[u8]) -> bool {
-    let line = request_line(head);
-    let version = line.rsplit(|&b| b == b' ').next().unwrap_or_default();
-    matches!(version, [b'H', b'T', b'T', b'P', b'/', b'1', b'.', b'2'..=b'9', ..])
+/// The request line's version token, as much of it as arrived: what
+/// follows its last space.
+fn version(head: &[u8]) -> &[u8] {
+    request_line(head).rsplit(|&b| b == b' ').next().unwrap_or_default()
 }
 
 /// Panics on a disagreement no documented class explains.
@@ -166,7 +167,7 @@ mod tests {
 
     #[test]
     fn each_class_is_a_real_disagreement_and_is_recognized() {
-        for ((bytes, ours, theirs), class) in EXAMPLES.iter().zip(CLASSES) {
+        for ((bytes, ours, theirs), class) in EXAMPLES.iter().zip(&CLASSES) {
             let shown = bytes.escape_ascii();
             assert_eq!((core(bytes), httparse(bytes)), (*ours, Some(*theirs)), "{shown}");
             assert_eq!(classify(bytes, *ours, *theirs), Some(*class), "{shown}");
