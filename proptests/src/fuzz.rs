@@ -10,6 +10,7 @@ use crate::request::{Field, Request};
 use crate::strategies::config;
 use crate::transport::{Op, Read, Schedule};
 use arbitrary::{Arbitrary, Unstructured};
+use ws_handshake::delivery::Limits;
 
 /// A target's body: takes the fuzzer's bytes, panics on a broken contract.
 pub type Target = fn(&[u8]);
@@ -244,7 +245,12 @@ pub fn driver(data: &[u8]) {
     let Ok(bytes) = u.bytes(usize::from(len).min(u.len())) else { return };
     let Ok(schedule) = schedule(&mut u, bytes) else { return };
     let decision = Decision::arbitrary(&mut u).unwrap_or(Decision::Accept);
-    if let Err(failure) = harness::drive(&config(), schedule, &decision) {
+    // Inputs written before the limits were drawn end before them.
+    let limits = match u.is_empty() {
+        true => Limits::default(),
+        false => Limits { linger_bytes: u64::from(u16::arbitrary(&mut u).unwrap_or(0) % 4096), ..Limits::default() },
+    };
+    if let Err(failure) = harness::drive(&config(), &limits, schedule, &decision) {
         panic!("{failure}");
     }
 }

@@ -2,9 +2,11 @@
 //! and checks what it did against the model and the oracle.
 
 use std::cell::RefCell;
+use std::io::ErrorKind;
+use std::time::Duration;
 
 use ws_handshake::blocking::{Error, Step};
-use ws_handshake::delivery::Limits;
+use ws_handshake::delivery::{Limits, LingerEnd};
 use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Request, Status, ValidConfig};
 
 use crate::decision::{self, Answer, Decision};
@@ -229,32 +231,59 @@ fn call_of(step: Step) -> Call {
 /// Runs every driver this build has ([`Driver::ALL`]: the blocking one, and
 /// the async one with the feature `tokio`) over the reads of `schedule`, and
 /// checks each as [`drive_with`] does.
-pub fn drive(config: &ValidConfig<'_>, schedule: Schedule, decision: &Decision) -> Result<(), String> {
+pub fn drive(config: &ValidConfig<'_>, limits: &Limits, schedule: Schedule, decision: &Decision) -> Result<(), String> {
     for &driver in Driver::ALL {
-        drive_with(driver, config, schedule.clone(), decision)?;
+        drive_with(driver, config, limits, schedule.clone(), decision)?;
     }
     Ok(())
 }
 
-/// Runs `driver` over the reads of `schedule`, with its faults, the
-/// application answering a valid request with `decision`, and checks that
-/// it kept contract section 5: the response the contract gives to the bytes
-/// read before it, by the deadline, fully flushed, then the stream left open
-/// after a 101 or shut down after anything else, with nothing written after
-/// the shutdown; or an I/O error that the transport injected, at the step
-/// the driver names; never a loop or a hang, and done by the end of the
-/// deadline and the linger. Returns the transport's record.
+/// Runs `driver` with `limits` over the reads of `schedule`, with its
+/// faults, the application answering a valid request with `decision`, and
+/// checks that it kept contract section 5: the response the contract gives
+/// to the bytes read before it, by the deadline, fully flushed, then the
+/// stream left open after a 101 or shut down after anything else, with
+/// nothing written after the shutdown and a linger that kept its budget and
+/// ended as it says; or an I/O error that the transport injected, at the
+/// step the driver names, never one it must retry; never a loop or a hang,
+/// and done by the end of the deadline and the linger. Returns the
+/// transport's record.
 pub fn drive_with(
     driver: Driver,
     config: &ValidConfig<'_>,
+    limits: &Limits,
     schedule: Schedule,
     decision: &Decision,
 ) -> Result<Script, String> {
-    let limits = Limits::default();
     let checked = driver
-        .run(config, &limits, schedule, decision)
-        .and_then(|ran| check_delivery(config, &limits, decision, &ran).map(|()| ran.script));
+        .run(config, limits, schedule, decision)
+        .and_then(|ran| check_delivery(config, limits, decision, &ran).map(|()| ran.script));
     checked.map_err(|failure| format!("{driver:?} driver: {failure}"))
+}
+
+/// Checks the linger after an error response (contract section 5, step 4):
+/// after the half-close the driver read no more than the linger budget, and
+/// the end it reports is what happened: the client closed its side, the
+/// budget was spent, or the linger time passed.
+fn check_linger(limits: &Limits, stream: &Script, finished: Duration, linger: LingerEnd) -> Result<(), String> {
+    let Some((read_before, shut_down)) = stream.shutdown_at else { return Err("rejected without a half-close".into()) };
+    let discarded = u64::try_from(stream.received.len() - read_before).unwrap_or(u64::MAX);
+    if discarded > limits.linger_bytes {
+        return Err(format!("{discarded} bytes read after the half-close, past the budget of {}", limits.linger_bytes));
+    }
+    let happened = match linger {
+        LingerEnd::PeerClosed => stream.eof_after_shutdown,
+        LingerEnd::BudgetSpent => discarded == limits.linger_bytes,
+        LingerEnd::TimeUp => finished.saturating_sub(shut_down) >= limits.linger_time,
+    };
+    match happened {
+        true => Ok(()),
+        false => Err(format!(
+            "the linger ended as {linger:?} after {discarded} bytes and {:?}, the end of the stream {}read",
+            finished.saturating_sub(shut_down),
+            if stream.eof_after_shutdown { "" } else { "not " }
+        )),
+    }
 }
 
 /// Checks what a driver did, as [`drive_with`] says.
@@ -279,10 +308,21 @@ fn check_delivery(config: &ValidConfig<'_>, limits: &Limits, decision: &Decision
     let (request, sent) = match result {
         Ok(head_len) if stream.at_shutdown.is_none() => (&stream.received[..*head_len], &stream.delivered[..]),
         Ok(_) => return Err("an accepted stream was shut down".into()),
-        Err(Error::Rejected { .. }) => match &stream.at_shutdown {
-            Some(sent) if *sent == stream.delivered => (answered, &sent[..]),
+        Err(Error::Rejected { linger, .. }) => match &stream.at_shutdown {
+            Some(sent) if *sent == stream.delivered => {
+                check_linger(limits, stream, *finished, *linger)?;
+                (answered, &sent[..])
+            }
             at_shutdown => return Err(format!("shut down with {at_shutdown:?}, delivered {:?}", stream.delivered)),
         },
+        // "retrying short writes and `Interrupted`" (contract section 5): a
+        // read, write or flush a signal interrupted is tried again. (A
+        // half-close or a timeout change is not interrupted by a signal.)
+        Err(Error::Io { step: step @ (Step::ReadHead | Step::Write | Step::Flush | Step::Linger), source, .. })
+            if source.kind() == ErrorKind::Interrupted =>
+        {
+            return Err(format!("{step:?} failed with Interrupted, which is retried"));
+        }
         Err(Error::Io { step, source, .. }) => {
             let fault = (call_of(*step), source.kind());
             return match stream.injected.contains(&fault) {

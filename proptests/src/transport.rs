@@ -114,6 +114,12 @@ pub struct Script {
     pub at_shutdown: Option<Vec<u8>>,
     /// Whether anything was written after the shutdown.
     pub wrote_after_shutdown: bool,
+    /// How many bytes the reads had handed out, and how far the face's
+    /// clock had run, when the write side was shut down: where the linger
+    /// starts.
+    pub shutdown_at: Option<(usize, Duration)>,
+    /// Whether a read returned the end of the stream after the shutdown.
+    pub eof_after_shutdown: bool,
     /// The largest buffer a `read` was given.
     pub largest_read: usize,
     /// Every byte the reads handed out, in order.
@@ -157,6 +163,8 @@ impl Script {
             delivered: Vec::new(),
             at_shutdown: None,
             wrote_after_shutdown: false,
+            shutdown_at: None,
+            eof_after_shutdown: false,
             largest_read: 0,
             received: Vec::new(),
             read_before_writing: None,
@@ -197,6 +205,7 @@ impl Script {
         match self.reads.pop_front() {
             None | Some(Read::Eof) => {
                 self.eof_before_writing |= self.read_before_writing.is_none();
+                self.eof_after_shutdown |= self.shutdown_at.is_some();
                 Ok(Ok(0))
             }
             Some(Read::Data(mut data)) => {
@@ -267,10 +276,13 @@ impl Script {
         Some(taken.map(|_| self.delivered.append(&mut self.written)))
     }
 
-    /// One half-close.
-    fn shutdown(&mut self) -> Option<io::Result<()>> {
+    /// One half-close, `now` on the face's clock.
+    fn shutdown(&mut self, now: Duration) -> Option<io::Result<()>> {
         let taken = self.take(Call::Shutdown)?;
-        Some(taken.map(|_| self.at_shutdown = Some(self.delivered.clone())))
+        Some(taken.map(|_| {
+            self.at_shutdown = Some(self.delivered.clone());
+            self.shutdown_at = Some((self.received.len(), now));
+        }))
     }
 }
 

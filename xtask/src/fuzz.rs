@@ -29,7 +29,7 @@ const LIST: &str = include_str!("../../fuzz/targets.txt");
 pub const SMOKE_SECS: u64 = 10;
 /// The largest input the fuzzers make: past the 8192-byte head limit, with
 /// room for a fault schedule.
-const MAX_LEN: &str = "-max_len=20000";
+pub const MAX_LEN: &str = "-max_len=20000";
 
 /// The listed targets, in order, each with its features (empty for none).
 pub fn listed() -> impl Iterator<Item = (&'static str, &'static str)> {
@@ -83,14 +83,14 @@ fn work(target: &str) -> PathBuf {
 }
 
 /// How to call cargo-fuzz on this machine.
-struct Fuzzer {
+pub struct Fuzzer {
     nightly: bool,
 }
 
 impl Fuzzer {
     /// Installs cargo-fuzz when it is missing and looks for nightly, unless
     /// `stable` asks for stable without a sanitizer.
-    fn new(stable: bool) -> Result<Fuzzer, String> {
+    pub fn new(stable: bool) -> Result<Fuzzer, String> {
         ensure_cargo_tool("fuzz", "cargo-fuzz")?;
         let nightly = !stable && succeeds(Command::new("cargo").args(["+nightly", "--version"]));
         match nightly {
@@ -113,11 +113,11 @@ impl Fuzzer {
         Ok(())
     }
 
-    /// `cargo [+nightly] fuzz <verb> --fuzz-dir fuzz [--sanitizer none]
-    /// [--features F] <target>` (`F` from `fuzz/targets.txt`).
-    fn command(&self, verb: &str, target: &str) -> Command {
+    /// `cargo [+nightly] fuzz <verb> --fuzz-dir fuzz [--sanitizer none]`,
+    /// run in the workspace at `workspace`.
+    pub fn cargo(&self, workspace: &Path, verb: &str) -> Command {
         let mut command = Command::new("cargo");
-        command.current_dir(root());
+        command.current_dir(workspace);
         if self.nightly {
             command.arg("+nightly");
         }
@@ -125,6 +125,13 @@ impl Fuzzer {
         if !self.nightly {
             command.args(["--sanitizer", "none"]);
         }
+        command
+    }
+
+    /// `cargo [+nightly] fuzz <verb> --fuzz-dir fuzz [--sanitizer none]
+    /// [--features F] <target>` (`F` from `fuzz/targets.txt`).
+    fn command(&self, verb: &str, target: &str) -> Command {
+        let mut command = self.cargo(&root(), verb);
         if !features(target).is_empty() {
             command.args(["--features", features(target)]);
         }

@@ -5,6 +5,8 @@
 //! cargo xtask corpus minimize [--target T]...                cmin each target's corpus
 //! cargo xtask corpus manifest                                write corpus/manifest.json
 //! cargo xtask replay FILE [--target T]                       one input through its target, on stable
+//! cargo xtask fuzz-bench [--bug NAME]... [--budget SECS] [--seed N] [--stable]
+//!                                                            planted bugs: seconds each target needs to find each
 //! cargo xtask conform HOST:PORT [--stall SECS] [--fuzz SECS] the named cases (and mutated ones) against any server
 //! cargo xtask peers [--only NAME]... [--fuzz SECS]           the cases against other libraries' servers and ours
 //! cargo xtask bench                                          benchmarks, medians and ratios
@@ -19,7 +21,9 @@ mod bench;
 mod conform;
 mod coverage;
 mod fuzz;
+mod fuzz_bench;
 mod peers;
+mod planted_bugs;
 mod proof;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +34,7 @@ const USAGE: &str = "usage:
   cargo xtask corpus minimize [--target T]...
   cargo xtask corpus manifest
   cargo xtask replay FILE [--target T]
+  cargo xtask fuzz-bench [--bug NAME]... [--budget SECS] [--seed N] [--stable]
   cargo xtask conform HOST:PORT [--stall SECS] [--fuzz SECS]
   cargo xtask peers [--only NAME]... [--fuzz SECS]
   cargo xtask bench
@@ -114,8 +119,10 @@ fn fuzz_secs(args: &Args) -> Result<Option<u64>, String> {
 fn run() -> Result<(), String> {
     let mut argv = std::env::args().skip(1);
     let command = argv.next().unwrap_or_default();
-    let mut with_value =
-        vec!["--target", "--time", "--stall", "--slow", "--flood", "--mixed", "--echo", "--pid", "--only", "--fuzz"];
+    let mut with_value = vec![
+        "--target", "--time", "--stall", "--slow", "--flood", "--mixed", "--echo", "--pid", "--only", "--fuzz",
+        "--bug", "--budget", "--seed",
+    ];
     // `coverage --fuzz` is a switch; `conform` and `peers` take `--fuzz SECS`.
     if command == "coverage" {
         with_value.retain(|&flag| flag != "--fuzz");
@@ -127,6 +134,11 @@ fn run() -> Result<(), String> {
             let smoke = args.has("--smoke");
             let time = args.number("--time", if smoke { fuzz::SMOKE_SECS } else { 60 })?;
             fuzz::fuzz(&fuzz::targets(&args.values("--target"))?, time, args.has("--stable"))
+        }
+        "fuzz-bench" => {
+            args.only(&["--bug", "--budget", "--seed", "--stable"])?;
+            let (budget, seed) = (args.number("--budget", 60)?, args.number("--seed", 1)?);
+            fuzz_bench::fuzz_bench(&args.values("--bug"), budget, seed, args.has("--stable"))
         }
         "corpus" if args.words.first().map(String::as_str) == Some("manifest") => {
             args.only(&[])?;

@@ -112,7 +112,7 @@ impl Transport for FaultyTransport {
     }
 
     fn shutdown_write(&mut self) -> io::Result<()> {
-        waited(|| self.script.shutdown())
+        waited(|| self.script.shutdown(elapsed()))
     }
 
     fn read_timeout(&self) -> io::Result<Option<Duration>> {

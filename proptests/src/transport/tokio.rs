@@ -113,6 +113,7 @@ impl AsyncWrite for AsyncFaultyTransport {
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        ready(cx, self.get_mut().script.shutdown())
+        let now = self.start.elapsed();
+        ready(cx, self.get_mut().script.shutdown(now))
     }
 }
