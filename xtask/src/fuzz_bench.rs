@@ -111,20 +111,23 @@ fn plant(tree: &Path, bug: &Bug) -> Result<(), String> {
 }
 
 /// Builds every fuzz target (with the features any of them needs) and the
-/// property tests in `tree`.
+/// property tests in `tree`, both at once.
 fn build(fuzzer: &Fuzzer, tree: &Path) -> Result<(), String> {
     let features = listed().flat_map(|(_, features)| features.split_whitespace()).collect::<Vec<_>>().join(",");
     let mut fuzz = fuzzer.cargo(tree, "build");
     if !features.is_empty() {
         fuzz.args(["--features", &features]);
     }
-    let mut properties = Command::new("cargo");
-    properties.current_dir(tree).args(["test", "--release", "-p", "ws-handshake-proptests", "--test", "properties"]);
+    let mut properties = properties(tree);
+    properties.arg("--no-run");
+    let mut builds = Vec::new();
     for (what, mut command) in [("the fuzz targets", fuzz), ("the properties", properties)] {
-        if what == "the properties" {
-            command.arg("--no-run");
-        }
-        let out = command.stdout(Stdio::null()).stderr(Stdio::piped()).output().map_err(|e| e.to_string())?;
+        let child =
+            command.env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true").stdout(Stdio::null()).stderr(Stdio::piped());
+        builds.push((what, child.spawn().map_err(|e| format!("building {what}: {e}"))?));
+    }
+    for (what, child) in builds {
+        let out = child.wait_with_output().map_err(|e| e.to_string())?;
         if !out.status.success() {
             let log = String::from_utf8_lossy(&out.stderr);
             let errors: Vec<&str> = log.lines().filter(|line| line.starts_with("error")).take(5).collect();
@@ -132,6 +135,15 @@ fn build(fuzzer: &Fuzzer, tree: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `cargo test --release` of the properties in `tree`, built incrementally:
+/// a planted bug changes one file of the core.
+fn properties(tree: &Path) -> Command {
+    let mut command = Command::new("cargo");
+    command.current_dir(tree).env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true");
+    command.args(["test", "--release", "-p", "ws-handshake-proptests", "--test", "properties"]);
+    command
 }
 
 /// The binary cargo-fuzz built for `target` in `tree`.
@@ -159,10 +171,7 @@ fn run_all(tree: &Path, bug: &Bug, columns: &[&str], budget: Duration, seed: u64
     let mut children = Vec::new();
     for (column, &name) in columns.iter().enumerate() {
         let mut command = if name == PROPERTIES {
-            let mut command = Command::new("cargo");
-            command.current_dir(tree);
-            command.args(["test", "--release", "-p", "ws-handshake-proptests", "--test", "properties"]);
-            command
+            properties(tree)
         } else {
             fuzz_command(tree, name, &runs.join(name), budget, seed)?
         };
