@@ -117,7 +117,7 @@ fn pending_on_every_step_still_delivers_everything() {
             _ => &[Call::Read, Call::Write, Call::Flush, Call::Shutdown],
         };
         for &driver in Driver::ALL {
-            let mem = harness::drive_with(driver, &config, schedule.clone(), &decision).unwrap();
+            let mem = harness::drive_with(driver, &config, &Limits::default(), schedule.clone(), &decision).unwrap();
             assert!(mem.delivered.starts_with(format!("HTTP/1.1 {status} ").as_bytes()), "{driver:?}");
             if decision == Decision::Accept {
                 assert_eq!(mem.delivered, expected_response(&config, request), "{driver:?}");

@@ -150,7 +150,7 @@ proptest! {
         schedule in schedules(),
         decision in decision(),
     ) {
-        harness::drive(&config(), schedule, &decision).map_err(TestCaseError::fail)?;
+        harness::drive(&config(), &Limits::default(), schedule, &decision).map_err(TestCaseError::fail)?;
     }
 
     /// The application's answer to a valid request gives what contract
@@ -180,7 +180,7 @@ proptest! {
 
         for &driver in Driver::ALL {
             let schedule = Schedule { reads: vec![Read::Data(bytes.clone())], ..Schedule::default() };
-            let stream = harness::drive_with(driver, &config, schedule, &Decision::Accept).map_err(TestCaseError::fail)?;
+            let stream = harness::drive_with(driver, &config, &Limits::default(), schedule, &Decision::Accept).map_err(TestCaseError::fail)?;
             prop_assert!(stream.largest_read <= limit, "{:?}", driver);
             prop_assert!(stream.received.len() as u64 <= limit as u64 + Limits::default().linger_bytes, "{:?}", driver);
         }
@@ -198,7 +198,8 @@ fn fully_flushed_meets_pending_on_every_call() {
     let mut met = [0u32; 4];
     for _ in 0..CASES {
         let (schedule, decision) = (schedules(), decision()).new_tree(&mut runner).expect("a case").current();
-        let script = harness::drive_with(Driver::Tokio, &config(), schedule, &decision).expect("fully flushed");
+        let script = harness::drive_with(Driver::Tokio, &config(), &Limits::default(), schedule, &decision)
+            .expect("fully flushed");
         for (call, met) in calls.iter().zip(&mut met) {
             *met += u32::from(script.pending.contains(call));
         }
