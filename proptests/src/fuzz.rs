@@ -23,6 +23,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("structured", structured),
     ("driver", driver),
     ("differential", differential),
+    ("surface", surface),
 ];
 
 /// The target named `name`.
@@ -31,7 +32,7 @@ pub fn target(name: &str) -> Option<Target> {
 }
 
 /// How the input ends, from one byte.
-fn end(byte: u8) -> End {
+pub(crate) fn end(byte: u8) -> End {
     match byte % 3 {
         0 => End::Open,
         1 => End::Eof,
@@ -127,8 +128,8 @@ enum Edit {
 /// from a vocabulary (or raw bytes), so that the fuzzer reaches the deep
 /// rules in a few choices instead of inventing their words.
 #[derive(Arbitrary, Debug)]
-struct Described {
-    end: u8,
+pub(crate) struct Described {
+    pub(crate) end: u8,
     leading_empty_lines: u8,
     method: u8,
     target: u8,
@@ -136,11 +137,12 @@ struct Described {
     edits: Vec<(Edit, u8, u8, Option<Vec<u8>>)>,
     after: Vec<u8>,
     /// The application's answer, when the request is valid.
-    decision: Decision,
+    pub(crate) decision: Decision,
 }
 
 impl Described {
-    fn request(&self) -> Request {
+    /// The request the edits describe.
+    pub(crate) fn request(&self) -> Request {
         let valid = [
             ("Host", "example.com"),
             ("Upgrade", "websocket"),
@@ -271,4 +273,13 @@ pub fn driver(data: &[u8]) {
 /// ([`crate::differential`]).
 pub fn differential(data: &[u8]) {
     crate::differential::check(data);
+}
+
+/// `surface`: the public API off the handshake's path, each answer checked
+/// against a second reading of the contract ([`crate::surface`]): a drawn
+/// configuration and a request under it, an odd key, a rule's rejection and
+/// its texts, a refusal's status, short buffers, a delivery polled and
+/// answered out of order.
+pub fn surface(data: &[u8]) {
+    crate::surface::check(data);
 }
