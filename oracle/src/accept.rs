@@ -9,8 +9,9 @@ use crate::request;
 /// The GUID RFC 6455 section 1.3 appends to the key.
 const GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-/// `base64(SHA-1(key + GUID))` (RFC 6455 section 4.2.2).
-pub(crate) fn accept_value(key: &[u8]) -> String {
+/// `base64(SHA-1(key + GUID))` (RFC 6455 section 4.2.2), for a key of
+/// any length.
+pub fn accept_value(key: &[u8]) -> String {
     let mut sha1 = Sha1::new();
     sha1.update(key);
     sha1.update(GUID.as_bytes());

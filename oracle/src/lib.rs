@@ -32,7 +32,7 @@ mod request;
 mod response;
 mod text;
 
-pub use accept::expected_accept;
+pub use accept::{accept_value, expected_accept};
 pub use contract::{contract_problems, contract_status};
 pub use exact::{Verdict, judge_exact};
 pub use peer::{Level, PeerJudgement, PeerVerdict, Problem, judge_peer};

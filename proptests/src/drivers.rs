@@ -52,10 +52,24 @@ impl Driver {
         schedule: Schedule,
         decision: &Decision,
     ) -> Result<Ran, String> {
+        self.run_in(config.max_head_len, config, limits, schedule, decision)
+    }
+
+    /// Runs this driver as [`Driver::run`] does, with a head buffer of
+    /// `buf_len` bytes.
+    pub fn run_in(
+        self,
+        buf_len: usize,
+        config: &ValidConfig<'_>,
+        limits: &Limits,
+        schedule: Schedule,
+        decision: &Decision,
+    ) -> Result<Ran, String> {
+        let buf = vec![0; buf_len];
         match self {
-            Driver::Blocking => Ok(run_blocking(config, limits, schedule, decision)),
+            Driver::Blocking => Ok(run_blocking(buf, config, limits, schedule, decision)),
             #[cfg(feature = "tokio")]
-            Driver::Tokio => run_tokio(config, limits, schedule, decision),
+            Driver::Tokio => run_tokio(buf, config, limits, schedule, decision),
         }
     }
 }
@@ -67,10 +81,15 @@ fn respond_to<'a>(request: &Request<'a>, decision: &'a Decision, refusal: &'a mu
 }
 
 /// [`Driver::Blocking`] over `schedule`, on the thread's virtual clock.
-fn run_blocking(config: &ValidConfig<'_>, limits: &Limits, schedule: Schedule, decision: &Decision) -> Ran {
+fn run_blocking(
+    mut buf: Vec<u8>,
+    config: &ValidConfig<'_>,
+    limits: &Limits,
+    schedule: Schedule,
+    decision: &Decision,
+) -> Ran {
     let mut stream = FaultyTransport::new(schedule);
     let options = Options { limits: *limits, ..transport::options() };
-    let mut buf = vec![0; config.max_head_len];
     let mut refusal = None;
     let result = blocking::read_request(&mut stream, config, &options, &mut buf).and_then(|pending| {
         let response = respond_to(pending.request(), decision, &mut refusal);
@@ -99,6 +118,7 @@ thread_local! {
 /// `Driver::Tokio` over `schedule`, on this thread's runtime.
 #[cfg(feature = "tokio")]
 fn run_tokio(
+    mut buf: Vec<u8>,
     config: &ValidConfig<'_>,
     limits: &Limits,
     schedule: Schedule,
@@ -108,7 +128,6 @@ fn run_tokio(
     RUNTIME.with(|runtime| {
         runtime.block_on(async {
             let mut stream = AsyncFaultyTransport::new(schedule);
-            let mut buf = vec![0; config.max_head_len];
             let mut refusal = None;
             let driven = async {
                 let pending = ws_handshake::tokio::read_request(&mut stream, config, limits, &mut buf).await?;

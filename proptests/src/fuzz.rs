@@ -10,6 +10,7 @@ use crate::request::{Field, Request};
 use crate::strategies::config;
 use crate::transport::{Op, Read, Schedule};
 use arbitrary::{Arbitrary, Unstructured};
+use std::time::Duration;
 use ws_handshake::delivery::Limits;
 
 /// A target's body: takes the fuzzer's bytes, panics on a broken contract.
@@ -22,6 +23,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("structured", structured),
     ("driver", driver),
     ("differential", differential),
+    ("surface", surface),
 ];
 
 /// The target named `name`.
@@ -30,7 +32,7 @@ pub fn target(name: &str) -> Option<Target> {
 }
 
 /// How the input ends, from one byte.
-fn end(byte: u8) -> End {
+pub(crate) fn end(byte: u8) -> End {
     match byte % 3 {
         0 => End::Open,
         1 => End::Eof,
@@ -126,8 +128,8 @@ enum Edit {
 /// from a vocabulary (or raw bytes), so that the fuzzer reaches the deep
 /// rules in a few choices instead of inventing their words.
 #[derive(Arbitrary, Debug)]
-struct Described {
-    end: u8,
+pub(crate) struct Described {
+    pub(crate) end: u8,
     leading_empty_lines: u8,
     method: u8,
     target: u8,
@@ -135,11 +137,12 @@ struct Described {
     edits: Vec<(Edit, u8, u8, Option<Vec<u8>>)>,
     after: Vec<u8>,
     /// The application's answer, when the request is valid.
-    decision: Decision,
+    pub(crate) decision: Decision,
 }
 
 impl Described {
-    fn request(&self) -> Request {
+    /// The request the edits describe.
+    pub(crate) fn request(&self) -> Request {
         let valid = [
             ("Host", "example.com"),
             ("Upgrade", "websocket"),
@@ -222,7 +225,8 @@ fn schedule(u: &mut Unstructured<'_>, bytes: &[u8]) -> arbitrary::Result<Schedul
         Ok(match byte % 8 {
             0 | 4 => Op::Fail(fault(byte / 4)),
             1 => Op::Pending,
-            _ => Op::Short(usize::from(byte)),
+            // Short writes of 0 to 31 bytes: 0 is the `WriteZero` error.
+            _ => Op::Short(usize::from(byte / 8)),
         })
     };
     let writes = (0..u8::arbitrary(u)? % 16).map(|_| op(u)).collect::<arbitrary::Result<_>>()?;
@@ -232,25 +236,34 @@ fn schedule(u: &mut Unstructured<'_>, bytes: &[u8]) -> arbitrary::Result<Schedul
     Ok(Schedule { reads, writes, flushes, shutdowns, timeouts })
 }
 
+/// The limits of contract section 5 from `u`, when it says so: a head
+/// deadline and a linger time of up to 65 s, in milliseconds, and a
+/// linger budget of up to 64 KiB. Else (the bytes run out) the defaults.
+fn limits(u: &mut Unstructured<'_>) -> Limits {
+    let ms = |ms: u16| Duration::from_millis(u64::from(ms));
+    match Option::<(u16, u16, u16)>::arbitrary(u) {
+        Ok(Some((deadline, linger, budget))) => {
+            Limits { handshake_timeout: ms(deadline), linger_time: ms(linger), linger_bytes: u64::from(budget) }
+        }
+        _ => Limits::default(),
+    }
+}
+
 /// `driver`: the first two bytes give the length of the client's bytes,
-/// which follow; then a fault schedule, then the application's decision.
-/// Through each driver (the blocking one, and the async one when the
-/// feature `tokio` is on, as the fuzz target builds it), the response the
-/// contract gives to the bytes read, by the deadline, must be fully flushed
-/// before the write side is shut down, or the driver must report an I/O
-/// error the schedule injected; never a loop or a hang.
+/// which follow; then a fault schedule, the application's decision and the
+/// limits. Through each driver (the blocking one, and the async one when
+/// the feature `tokio` is on, as the fuzz target builds it), the response
+/// the contract gives to the bytes read, by the deadline, must be fully
+/// flushed before the write side is shut down, or the driver must report
+/// an I/O error the schedule injected; never a loop or a hang. Every error
+/// must say what happened, and a head buffer too short be refused.
 pub fn driver(data: &[u8]) {
     let mut u = Unstructured::new(data);
     let Ok(len) = u16::arbitrary(&mut u) else { return };
     let Ok(bytes) = u.bytes(usize::from(len).min(u.len())) else { return };
     let Ok(schedule) = schedule(&mut u, bytes) else { return };
     let decision = Decision::arbitrary(&mut u).unwrap_or(Decision::Accept);
-    // Inputs written before the limits were drawn end before them.
-    let limits = match u.is_empty() {
-        true => Limits::default(),
-        false => Limits { linger_bytes: u64::from(u16::arbitrary(&mut u).unwrap_or(0) % 4096), ..Limits::default() },
-    };
-    if let Err(failure) = harness::drive(&config(), &limits, schedule, &decision) {
+    if let Err(failure) = harness::drive(&config(), &limits(&mut u), schedule, &decision) {
         panic!("{failure}");
     }
 }
@@ -260,4 +273,13 @@ pub fn driver(data: &[u8]) {
 /// ([`crate::differential`]).
 pub fn differential(data: &[u8]) {
     crate::differential::check(data);
+}
+
+/// `surface`: the public API off the handshake's path, each answer checked
+/// against a second reading of the contract ([`crate::surface`]): a drawn
+/// configuration and a request under it, an odd key, a rule's rejection and
+/// its texts, a refusal's status, short buffers, a delivery polled and
+/// answered out of order.
+pub fn surface(data: &[u8]) {
+    crate::surface::check(data);
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ws_handshake::blocking::{Error, Step};
 use ws_handshake::delivery::{Limits, LingerEnd};
-use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Request, Status, ValidConfig};
+use ws_handshake::{Handshake, MAX_RESPONSE_LEN, Progress, Request, Response, Status, ValidConfig};
 
 use crate::decision::{self, Answer, Decision};
 use crate::drivers::{Driver, Ran};
@@ -150,7 +150,9 @@ pub fn check(config: &ValidConfig<'_>, bytes: &[u8], end: End) -> Result<Run, St
     if run.outcome != expected {
         return Err(format!("core {:?}, model {expected:?}", run.outcome));
     }
-    judge(bytes, &run)?;
+    // The answer is a function of the first `max_head_len` bytes alone: a
+    // window of `HEA` is no `HEAD` request.
+    judge(&bytes[..bytes.len().min(config.max_head_len)], &run)?;
     Ok(run)
 }
 
@@ -209,12 +211,40 @@ pub fn check_decision(config: &ValidConfig<'_>, bytes: &[u8], decision: &Decisio
         };
         let mut refusal = None;
         let mut buf = [0; MAX_RESPONSE_LEN];
-        let got = decision::apply(&request, decision, &mut refusal)
-            .map(|response| response.write(&mut buf).expect("MAX_RESPONSE_LEN suffices"))
-            .map(|len| &buf[..len])
-            .map_err(|error| format!("{error:?}"));
+        let got = match decision::apply(&request, decision, &mut refusal) {
+            Ok(response) => {
+                describes(&response, &answer).map_err(|failure| format!("{decision:?}: {failure}"))?;
+                let len = response.write(&mut buf).expect("MAX_RESPONSE_LEN suffices");
+                Ok(&buf[..len])
+            }
+            Err(error) => {
+                decision::error_text(&error)?;
+                Err(format!("{error:?}"))
+            }
+        };
         matches_answer(bytes, &answer, got).map_err(|failure| format!("{decision:?}: {failure}"))
     })
+}
+
+/// Whether what `response` says of itself (its status, whether it is the
+/// 101, its rule and its subprotocol) is what `answer` gives: an
+/// application's answer names no rule.
+fn describes(response: &Response<'_>, answer: &Answer) -> Result<(), String> {
+    let says = (response.status(), response.is_switch(), response.rule(), response.protocol());
+    let fits = match answer {
+        Answer::Switch(protocol) => says == (101, true, None, protocol.as_deref()),
+        Answer::Refusal(bytes) => {
+            !says.1
+                && says.2.is_none()
+                && says.3.is_none()
+                && bytes.starts_with(format!("HTTP/1.1 {} ", says.0).as_bytes())
+        }
+        Answer::Error(_) => false,
+    };
+    match fits {
+        true => Ok(()),
+        false => Err(format!("expected {answer:?}, the response says (status, 101, rule, subprotocol) {says:?}")),
+    }
 }
 
 /// The transport call an I/O step makes.
@@ -231,11 +261,55 @@ fn call_of(step: Step) -> Call {
 /// Runs every driver this build has ([`Driver::ALL`]: the blocking one, and
 /// the async one with the feature `tokio`) over the reads of `schedule`, and
 /// checks each as [`drive_with`] does.
+/// Each also gets a head buffer one byte short of `max_head_len`, and must
+/// refuse it before touching the stream.
 pub fn drive(config: &ValidConfig<'_>, limits: &Limits, schedule: Schedule, decision: &Decision) -> Result<(), String> {
     for &driver in Driver::ALL {
         drive_with(driver, config, limits, schedule.clone(), decision)?;
+        refuses_short_buffer(driver, config, limits)?;
     }
     Ok(())
+}
+
+/// Whether `driver`, given a head buffer one byte short of `max_head_len`,
+/// returns `BufferTooSmall` with the length it needs (and says it) without
+/// a call on the stream.
+fn refuses_short_buffer(driver: Driver, config: &ValidConfig<'_>, limits: &Limits) -> Result<(), String> {
+    let Some(short) = config.max_head_len.checked_sub(1) else { return Ok(()) };
+    let ran = driver.run_in(short, config, limits, Schedule::default(), &Decision::Accept)?;
+    match ran.result {
+        Err(Error::BufferTooSmall(small)) if small.required == config.max_head_len && ran.script.calls == 0 => {
+            error_text(&Error::BufferTooSmall(small))
+        }
+        result => Err(format!("{driver:?} driver, a buffer of {short} bytes: {result:?}, {} calls", ran.script.calls)),
+    }
+}
+
+/// Whether a driver's error says what happened (its `Display` names the
+/// buffer length, the status, the rule's number, the step and the stream's
+/// error) and gives its cause (`source`) exactly when it has one.
+fn error_text(error: &Error) -> Result<(), String> {
+    use std::error::Error as _;
+    let (named, cause): (Vec<String>, bool) = match error {
+        Error::BufferTooSmall(small) => (vec![small.required.to_string()], true),
+        Error::Rejected { status, rule, .. } => (
+            [status.to_string()].into_iter().chain(rule.map(|rule| format!("rule {}", rule.number()))).collect(),
+            false,
+        ),
+        Error::Io { step, status, source } => {
+            ([format!("{step:?}"), source.to_string()].into_iter().chain(status.map(|s| s.to_string())).collect(), true)
+        }
+        // A variant this harness does not know yet: its text must say something.
+        _ => (Vec::new(), error.source().is_some()),
+    };
+    let text = error.to_string();
+    match !text.is_empty()
+        && named.iter().all(|named| text.contains(named.as_str()))
+        && error.source().is_some() == cause
+    {
+        true => Ok(()),
+        false => Err(format!("{error:?} reads {text:?} (naming {named:?}?), source {:?}", error.source())),
+    }
 }
 
 /// Runs `driver` with `limits` over the reads of `schedule`, with its
@@ -289,6 +363,9 @@ fn check_linger(limits: &Limits, stream: &Script, finished: Duration, linger: Li
 /// Checks what a driver did, as [`drive_with`] says.
 fn check_delivery(config: &ValidConfig<'_>, limits: &Limits, decision: &Decision, ran: &Ran) -> Result<(), String> {
     let Ran { result, script: stream, finished } = ran;
+    if let Err(error) = result {
+        error_text(error)?;
+    }
     if stream.calls > MAX_CALLS {
         return Err("the driver loops without progress".into());
     }

@@ -20,4 +20,5 @@ pub mod model;
 pub mod mutation;
 pub mod request;
 pub mod strategies;
+pub mod surface;
 pub mod transport;

@@ -399,7 +399,7 @@ fn trim(mut bytes: &[u8]) -> &[u8] {
 
 /// tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" /
 /// "_" / "`" / "|" / "~" / DIGIT / ALPHA (RFC 9110 §5.6.2)
-fn is_tchar(b: u8) -> bool {
+pub(crate) fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
