@@ -23,11 +23,27 @@ pub enum Driver {
     Tokio,
 }
 
+/// What a driver handed on with a 101: the length of the head it upgraded
+/// and the bytes read past it.
+#[derive(Debug)]
+pub struct Upgrade {
+    /// The length of the head.
+    pub head_len: usize,
+    /// The bytes the driver read past the head, as it handed them on.
+    pub leftover: Vec<u8>,
+}
+
+impl Upgrade {
+    fn of(head_len: usize, leftover: &[u8]) -> Self {
+        Upgrade { head_len, leftover: leftover.to_vec() }
+    }
+}
+
 /// What a driver did over a schedule.
 #[derive(Debug)]
 pub struct Ran {
-    /// The length of the head it upgraded, or its error.
-    pub result: Result<usize, Error>,
+    /// What it upgraded, or its error.
+    pub result: Result<Upgrade, Error>,
     /// The transport's record.
     pub script: Script,
     /// How far the transport's clock had run when the driver returned.
@@ -93,7 +109,7 @@ fn run_blocking(
     let mut refusal = None;
     let result = blocking::read_request(&mut stream, config, &options, &mut buf).and_then(|pending| {
         let response = respond_to(pending.request(), decision, &mut refusal);
-        pending.respond(response).map(|upgraded| upgraded.request.head_len())
+        pending.respond(response).map(|upgraded| Upgrade::of(upgraded.request.head_len(), upgraded.leftover))
     });
     Ran { result, script: stream.into_script(), finished: transport::elapsed() }
 }
@@ -132,7 +148,7 @@ fn run_tokio(
             let driven = async {
                 let pending = ws_handshake::tokio::read_request(&mut stream, config, limits, &mut buf).await?;
                 let response = respond_to(pending.request(), decision, &mut refusal);
-                pending.respond(response).await.map(|upgraded| upgraded.request.head_len())
+                pending.respond(response).await.map(|upgraded| Upgrade::of(upgraded.request.head_len(), upgraded.leftover))
             };
             let Ok(result) = ::tokio::time::timeout(HANG, driven).await else {
                 return Err(format!("the driver hangs: still running after {HANG:?}"));

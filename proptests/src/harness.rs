@@ -383,7 +383,14 @@ fn check_delivery(config: &ValidConfig<'_>, limits: &Limits, decision: &Decision
     // would have sent (a deadline may cut `HEAD ` short).
     let answered = &stream.received[..stream.read_before_writing.unwrap_or_default()];
     let (request, sent) = match result {
-        Ok(head_len) if stream.at_shutdown.is_none() => (&stream.received[..*head_len], &stream.delivered[..]),
+        Ok(upgrade) if stream.at_shutdown.is_none() => {
+            // Nothing lost: the bytes read past the head are handed on.
+            let (head, past) = stream.received.split_at(upgrade.head_len);
+            if upgrade.leftover != past {
+                return Err(format!("leftover {:?}, but {:?} was read past the head", upgrade.leftover, past));
+            }
+            (head, &stream.delivered[..])
+        }
         Ok(_) => return Err("an accepted stream was shut down".into()),
         Err(Error::Rejected { linger, .. }) => match &stream.at_shutdown {
             Some(sent) if *sent == stream.delivered => {
