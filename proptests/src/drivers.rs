@@ -148,7 +148,10 @@ fn run_tokio(
             let driven = async {
                 let pending = ws_handshake::tokio::read_request(&mut stream, config, limits, &mut buf).await?;
                 let response = respond_to(pending.request(), decision, &mut refusal);
-                pending.respond(response).await.map(|upgraded| Upgrade::of(upgraded.request.head_len(), upgraded.leftover))
+                pending
+                    .respond(response)
+                    .await
+                    .map(|upgraded| Upgrade::of(upgraded.request.head_len(), upgraded.leftover))
             };
             let Ok(result) = ::tokio::time::timeout(HANG, driven).await else {
                 return Err(format!("the driver hangs: still running after {HANG:?}"));

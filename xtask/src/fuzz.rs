@@ -1,14 +1,18 @@
 //! `cargo xtask fuzz`, `corpus minimize` and `replay`: cargo-fuzz over the
 //! targets in `fuzz/`, with nightly and AddressSanitizer when nightly is
-//! installed and stable without a sanitizer otherwise.
+//! installed and stable without a sanitizer otherwise. `--engine libafl`
+//! links the same targets with LibAFL's libFuzzer replacement instead
+//! (nightly only; see [`crate::engine`]).
 //!
 //! Fuzzing never writes to the tracked tree: each target's new inputs go to
-//! a working corpus, `target/fuzz-work/<target>/corpus/`, with the
-//! committed corpus (`corpus/<target>/`) and the named cases read as seeds,
-//! and its crashes to `target/fuzz-work/<target>/artifacts/`. `corpus
-//! minimize` merges into the committed corpus the working inputs that reach
-//! code it does not. Only a crash writes to the tree: its minimized input
-//! as a named regression in `corpus/regressions/`, to be committed.
+//! a working corpus, `target/fuzz-work/<target>/corpus/` (another engine's
+//! in `target/fuzz-work/<engine>/<target>/`), with the committed corpus
+//! (`corpus/<target>/`) and the named cases read as seeds, and its crashes
+//! to `artifacts/` beside it. `corpus minimize` merges into the committed
+//! corpus the working inputs that reach code it does not. Only a crash
+//! writes to the tree: its input, minimized by libFuzzer whichever engine
+//! found it, as a named regression in `corpus/regressions/`, to be
+//! committed.
 
 use std::collections::VecDeque;
 use std::fs;
@@ -21,6 +25,7 @@ use ws_handshake_proptests::model::{End, Expected};
 use ws_handshake_proptests::strategies::config;
 use ws_handshake_proptests::{harness, manifest};
 
+use crate::engine::Engine;
 use crate::{ensure_cargo_tool, root, succeeds};
 
 /// `fuzz/targets.txt`: the one list of the targets and their features.
@@ -77,60 +82,94 @@ fn features(target: &str) -> &'static str {
     listed().find(|(name, _)| *name == target).map_or("", |(_, features)| features)
 }
 
-/// Where `target`'s working corpus and crashes go.
-fn work(target: &str) -> PathBuf {
-    root().join("target/fuzz-work").join(target)
-}
-
-/// How to call cargo-fuzz on this machine.
+/// How to call cargo-fuzz on this machine, for one engine.
 pub struct Fuzzer {
     nightly: bool,
+    engine: Engine,
 }
 
 impl Fuzzer {
     /// Installs cargo-fuzz when it is missing and looks for nightly, unless
-    /// `stable` asks for stable without a sanitizer.
-    pub fn new(stable: bool) -> Result<Fuzzer, String> {
+    /// `stable` asks for stable without a sanitizer. An engine other than
+    /// libFuzzer needs nightly.
+    pub fn new(stable: bool, engine: Engine) -> Result<Fuzzer, String> {
         ensure_cargo_tool("fuzz", "cargo-fuzz")?;
         let nightly = !stable && succeeds(Command::new("cargo").args(["+nightly", "--version"]));
+        if engine != Engine::LibFuzzer && !nightly {
+            return Err(format!(
+                "the {} engine needs {}: install nightly, and leave out --stable",
+                engine.name(),
+                engine.needs()
+            ));
+        }
+        // Another engine's runs are ended by `timeout` (GNU coreutils).
+        if engine != Engine::LibFuzzer && !succeeds(Command::new("timeout").arg("--version")) {
+            return Err(format!("the {} engine's runs need `timeout` from GNU coreutils", engine.name()));
+        }
         match nightly {
-            true => eprintln!("toolchain: nightly, AddressSanitizer"),
+            true => eprintln!("toolchain: nightly, AddressSanitizer; engine: {}", engine.name()),
             false => eprintln!("toolchain: stable, no sanitizer (install nightly for AddressSanitizer)"),
         }
-        Ok(Fuzzer { nightly })
+        Ok(Fuzzer { nightly, engine })
+    }
+
+    /// The engine it runs.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The libFuzzer build on the same toolchain: what minimizes a crash
+    /// and replays a corpus, whichever engine found them.
+    pub fn libfuzzer(&self) -> Fuzzer {
+        Fuzzer { nightly: self.nightly, engine: Engine::LibFuzzer }
     }
 
     /// Builds `targets`, so that the runs' clocks time fuzzing alone, each
     /// with its own features: tokio's code, compiled into a target that
     /// does not need it, slows its runs.
-    fn build(&self, targets: &[String]) -> Result<(), String> {
+    pub fn build(&self, targets: &[String]) -> Result<(), String> {
         for target in targets {
+            if self.engine != Engine::LibFuzzer && !listed().any(|(name, _)| name == target) {
+                return Err(format!(
+                    "{target} is a libFuzzer baseline: the {} engine has no build of it",
+                    self.engine.name()
+                ));
+            }
             let built = self.command("build", target).status();
             if !built.is_ok_and(|status| status.success()) {
-                return Err(format!("cargo fuzz build {target} failed"));
+                let engine = self.engine;
+                return Err(format!(
+                    "cargo fuzz build {target} failed ({} engine: it needs {})",
+                    engine.name(),
+                    engine.needs()
+                ));
             }
         }
         Ok(())
     }
 
-    /// `cargo [+nightly] fuzz <verb> --fuzz-dir fuzz [--sanitizer none]`,
-    /// run in the workspace at `workspace`.
+    /// `cargo [+nightly] fuzz <verb> --fuzz-dir <dir> [--target-dir <dir>]
+    /// [--sanitizer none]` (the folders the engine's), run in the workspace
+    /// at `workspace`.
     pub fn cargo(&self, workspace: &Path, verb: &str) -> Command {
         let mut command = Command::new("cargo");
         command.current_dir(workspace);
         if self.nightly {
             command.arg("+nightly");
         }
-        command.args(["fuzz", verb, "--fuzz-dir", "fuzz"]);
+        command.args(["fuzz", verb, "--fuzz-dir", self.engine.fuzz_dir()]);
+        if let Some(dir) = self.engine.target_dir() {
+            command.arg("--target-dir").arg(dir);
+        }
         if !self.nightly {
             command.args(["--sanitizer", "none"]);
         }
         command
     }
 
-    /// `cargo [+nightly] fuzz <verb> --fuzz-dir fuzz [--sanitizer none]
-    /// [--features F] <target>` (`F` from `fuzz/targets.txt`).
-    fn command(&self, verb: &str, target: &str) -> Command {
+    /// The command of [`Fuzzer::cargo`] in this workspace, for `target`:
+    /// `... [--features F] <target>` (`F` from `fuzz/targets.txt`).
+    pub fn command(&self, verb: &str, target: &str) -> Command {
         let mut command = self.cargo(&root(), verb);
         if !features(target).is_empty() {
             command.args(["--features", features(target)]);
@@ -142,19 +181,28 @@ impl Fuzzer {
 
 /// What a target's run showed.
 #[derive(Default)]
-struct Stats {
-    seconds: u64,
-    execs: u64,
-    execs_per_sec: u64,
-    coverage: u64,
-    corpus: u64,
-    crash: Option<PathBuf>,
+pub struct Stats {
+    /// How long it ran.
+    pub seconds: u64,
+    /// Inputs executed.
+    pub execs: u64,
+    /// Inputs executed per second, on average or lately.
+    pub execs_per_sec: u64,
+    /// Coverage as the engine counts it: libFuzzer's `cov:`, LibAFL's
+    /// `edges:`.
+    pub coverage: u64,
+    /// libFuzzer's `ft:`, the features it tells inputs apart by.
+    pub features: u64,
+    /// Inputs in the engine's corpus.
+    pub corpus: u64,
+    /// The input that failed, if one did.
+    pub crash: Option<PathBuf>,
     panic: Option<String>,
     tail: VecDeque<String>,
 }
 
 impl Stats {
-    /// Takes in one line of libFuzzer's output.
+    /// Takes in one line of libFuzzer's or LibAFL's output.
     fn read(&mut self, line: &str) {
         let number = |key: &str| -> Option<u64> {
             let rest = &line[line.find(key)? + key.len()..];
@@ -163,8 +211,17 @@ impl Stats {
         if line.starts_with('#') {
             self.execs = number("#").unwrap_or(self.execs);
             self.coverage = number("cov:").unwrap_or(self.coverage);
+            self.features = number("ft:").unwrap_or(self.features);
             self.corpus = number("corp:").unwrap_or(self.corpus);
             self.execs_per_sec = number("exec/s:").unwrap_or(self.execs_per_sec);
+        }
+        // LibAFL: `(CLIENT) corpus: 2636, objectives: 0, executions: 88497,
+        // exec/sec: 3.850k, ..., edges: 1505/5841 (25%), ...`.
+        if line.trim_start().starts_with("(CLIENT)") {
+            self.execs = number("executions:").unwrap_or(self.execs);
+            self.coverage = number(", edges:").unwrap_or(self.coverage);
+            self.corpus = number("corpus:").unwrap_or(self.corpus);
+            self.execs_per_sec = rate(line).unwrap_or(self.execs_per_sec);
         }
         if let Some(n) = number("stat::number_of_executed_units:") {
             self.execs = n;
@@ -194,14 +251,26 @@ impl Stats {
     }
 }
 
-/// The main job: every target for `seconds` each, a live line each, a
-/// summary table, and a saved regression for every crash.
-pub fn fuzz(targets: &[String], seconds: u64, stable: bool) -> Result<(), String> {
-    let fuzzer = Fuzzer::new(stable)?;
+/// LibAFL's `exec/sec: 3.850k` (or `812.5`, or `1.2M`) as a whole number.
+fn rate(line: &str) -> Option<u64> {
+    let rest = line.split("exec/sec:").nth(1)?.trim_start();
+    let text = rest.split(',').next()?.trim();
+    let (digits, scale) = match text.strip_suffix('k') {
+        Some(digits) => (digits, 1e3),
+        None => text.strip_suffix('M').map_or((text, 1.0), |digits| (digits, 1e6)),
+    };
+    // Whole executions per second: the cast rounds a non-negative rate.
+    digits.parse::<f64>().ok().map(|value| (value * scale).round() as u64)
+}
+
+/// The main job: every target for `seconds` each under `engine`, a live
+/// line each, a summary table, and a saved regression for every crash.
+pub fn fuzz(targets: &[String], seconds: u64, stable: bool, engine: Engine) -> Result<(), String> {
+    let fuzzer = Fuzzer::new(stable, engine)?;
     fuzzer.build(targets)?;
     let mut results = Vec::new();
     for target in targets {
-        let stats = run_target(&fuzzer, target, seconds)?;
+        let stats = run_target(&fuzzer, target, seconds, &engine.work(target))?;
         let result = match &stats.crash {
             Some(crash) => save_crash(&fuzzer, target, crash, stats.panic.as_deref())?,
             None => "ok".to_owned(),
@@ -222,13 +291,13 @@ pub fn fuzz(targets: &[String], seconds: u64, stable: bool) -> Result<(), String
     }
 }
 
-/// Runs `target` for `seconds` on its working corpus, the committed one
-/// and the named cases as seeds. A baseline starts afresh from the
-/// `handshake` target's seeds every time, so that its speed is measured on
-/// the inputs `handshake` runs on.
-fn run_target(fuzzer: &Fuzzer, target: &str, seconds: u64) -> Result<Stats, String> {
+/// Runs `target` for `seconds` on the working corpus in `work`, the
+/// committed one and the named cases as seeds. A baseline starts afresh
+/// from the `handshake` target's seeds every time, so that its speed is
+/// measured on the inputs `handshake` runs on.
+pub fn run_target(fuzzer: &Fuzzer, target: &str, seconds: u64, work: &Path) -> Result<Stats, String> {
     let root = root();
-    let (corpus, artifacts) = (work(target).join("corpus"), work(target).join("artifacts"));
+    let (corpus, artifacts) = (work.join("corpus"), work.join("artifacts"));
     let baseline = !listed().any(|(name, _)| name == target);
     if baseline {
         let _ = fs::remove_dir_all(&corpus);
@@ -237,11 +306,28 @@ fn run_target(fuzzer: &Fuzzer, target: &str, seconds: u64) -> Result<Stats, Stri
         fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
     }
     let seeds = root.join("corpus").join(if baseline { "handshake" } else { target });
-    let mut command = fuzzer.command("run", target);
-    command.arg(&corpus).arg(&seeds).arg(root.join("corpus/cases")).arg("--");
-    command.arg(format!("-max_total_time={seconds}")).arg(MAX_LEN).arg("-timeout=10").arg("-print_final_stats=1");
-    command.arg(format!("-dict={}", root.join("fuzz/handshake.dict").display()));
-    command.arg(format!("-artifact_prefix={}/", artifacts.display()));
+    let dict = format!("-dict={}", root.join("fuzz/handshake.dict").display());
+    let artifact_prefix = format!("-artifact_prefix={}/", artifacts.display());
+    let before = files(&artifacts);
+    let mut command = match fuzzer.engine.binary(target)? {
+        None => {
+            let mut command = fuzzer.command("run", target);
+            command.arg(&corpus).arg(&seeds).arg(root.join("corpus/cases")).arg("--");
+            command.arg(format!("-max_total_time={seconds}")).arg(MAX_LEN).arg("-timeout=10");
+            command.arg("-print_final_stats=1").arg(&dict).arg(&artifact_prefix);
+            command
+        }
+        // LibAFL has neither `-max_total_time` nor `-max_len`: the run is
+        // ended by SIGINT to the fuzzer and the process it forked, and its
+        // inputs may grow past 20,000 bytes.
+        Some(binary) => {
+            let mut command = Command::new("timeout");
+            command.args(["--signal=INT", "--kill-after=30", &seconds.to_string()]).arg(binary);
+            command.arg(&corpus).arg(&seeds).arg(root.join("corpus/cases"));
+            command.arg("-timeout=10").arg(&dict).arg(&artifact_prefix);
+            command
+        }
+    };
     let mut child =
         command.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().map_err(|e| format!("cargo fuzz: {e}"))?;
     let mut stats = Stats::default();
@@ -250,7 +336,7 @@ fn run_target(fuzzer: &Fuzzer, target: &str, seconds: u64) -> Result<Stats, Stri
     let stderr = child.stderr.take().ok_or("no stderr")?;
     for line in BufReader::new(stderr).lines().map_while(Result::ok) {
         stats.read(&line);
-        if line.starts_with('#') && shown.elapsed() >= Duration::from_millis(500) {
+        if shown.elapsed() >= Duration::from_millis(500) && (line.starts_with('#') || line.contains("(CLIENT)")) {
             stats.seconds = started.elapsed().as_secs();
             eprint!("\r{}", stats.progress(target));
             let _ = std::io::stderr().flush();
@@ -260,21 +346,38 @@ fn run_target(fuzzer: &Fuzzer, target: &str, seconds: u64) -> Result<Stats, Stri
     let status = child.wait().map_err(|e| format!("cargo fuzz: {e}"))?;
     stats.seconds = started.elapsed().as_secs();
     eprintln!("\r{}", stats.progress(target));
-    if !status.success() && stats.crash.is_none() {
+    // LibAFL names no file on its output: a crash is a new file among the
+    // artifacts. `timeout` exits 124 when it ended the run.
+    if stats.crash.is_none() && fuzzer.engine != Engine::LibFuzzer {
+        stats.crash = files(&artifacts).into_iter().find(|file| !before.contains(file));
+    }
+    let ended = status.success() || (fuzzer.engine != Engine::LibFuzzer && status.code() == Some(124));
+    if !ended && stats.crash.is_none() {
         let tail: Vec<&str> = stats.tail.iter().map(String::as_str).collect();
-        return Err(format!("cargo fuzz run {target} failed:\n{}", tail.join("\n")));
+        return Err(format!("{} run {target} failed:\n{}", fuzzer.engine.name(), tail.join("\n")));
     }
     Ok(stats)
 }
 
-/// Minimizes a crash, saves it as a named regression with its line in the
-/// regressions README, and returns the result column.
-fn save_crash(fuzzer: &Fuzzer, target: &str, crash: &Path, panic: Option<&str>) -> Result<String, String> {
+/// The files in `folder`, sorted.
+fn files(folder: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> =
+        fs::read_dir(folder).into_iter().flatten().filter_map(|entry| Some(entry.ok()?.path())).collect();
+    files.sort();
+    files
+}
+
+/// Minimizes a crash with libFuzzer, whichever engine found it, saves it
+/// as a named regression with its line in the regressions README, and
+/// returns the result column.
+pub fn save_crash(fuzzer: &Fuzzer, target: &str, crash: &Path, panic: Option<&str>) -> Result<String, String> {
     eprintln!("{target} failed: {}", panic.unwrap_or("see the output above"));
-    let _ = fuzzer.command("tmin", target).arg(crash).args(["--", "-runs=1000"]).stdout(Stdio::null()).status();
     let folder = crash.parent().unwrap_or(Path::new("."));
     let name = crash.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let minimized = folder.join(format!("minimized-from-{}", name.rsplit('-').next().unwrap_or_default()));
+    let minimized = folder.join(format!("minimized-from-{name}"));
+    let exact = format!("-exact_artifact_path={}", minimized.display());
+    let mut tmin = fuzzer.libfuzzer().command("tmin", target);
+    let _ = tmin.arg(crash).args(["--", "-runs=1000", &exact]).stdout(Stdio::null()).status();
     let input = fs::read(if minimized.exists() { &minimized } else { crash }).map_err(|e| e.to_string())?;
     let file = format!("fuzz-{target}-{:016x}.bin", fnv1a(&input));
     let regressions = root().join("corpus/regressions");
@@ -282,7 +385,11 @@ fn save_crash(fuzzer: &Fuzzer, target: &str, crash: &Path, panic: Option<&str>) 
     let what = panic.unwrap_or("a crash").replace('|', "/");
     let mut readme =
         fs::OpenOptions::new().append(true).open(regressions.join("README.md")).map_err(|e| e.to_string())?;
-    writeln!(readme, "| `{file}` | `{target}`: {what} |").map_err(|e| e.to_string())?;
+    let found = match fuzzer.engine {
+        Engine::LibFuzzer => format!("`{target}`"),
+        engine => format!("`{target}` (found by {})", engine.name()),
+    };
+    writeln!(readme, "| `{file}` | {found}: {what} |").map_err(|e| e.to_string())?;
     eprintln!("saved corpus/regressions/{file} ({} bytes); replay it with:", input.len());
     eprintln!("    cargo xtask replay corpus/regressions/{file}");
     Ok(format!("FAILED: corpus/regressions/{file}"))
@@ -297,9 +404,9 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// inputs of its working corpus that reach code the committed one does not
 /// (libFuzzer's `-merge=1`); the committed files stay as they are.
 pub fn minimize(targets: &[String]) -> Result<(), String> {
-    let fuzzer = Fuzzer::new(false)?;
+    let fuzzer = Fuzzer::new(false, Engine::LibFuzzer)?;
     for target in targets {
-        let (committed, working) = (root().join("corpus").join(target), work(target).join("corpus"));
+        let (committed, working) = (root().join("corpus").join(target), Engine::LibFuzzer.work(target).join("corpus"));
         if count(&working) == 0 {
             println!("{target:<13} no working corpus in {}: nothing to merge", working.display());
             continue;
@@ -372,6 +479,7 @@ fn answer(outcome: &Expected) -> (Option<u16>, String) {
 #[cfg(test)]
 mod tests {
     use super::{baselines, listed};
+    use crate::engine::Engine;
     use crate::root;
 
     #[test]
@@ -379,14 +487,26 @@ mod tests {
         let names: Vec<&str> = listed().map(|(name, _)| name).collect();
         let bodies: Vec<&str> = ws_handshake_proptests::fuzz::TARGETS.iter().map(|&(name, _)| name).collect();
         assert_eq!(names, bodies, "fuzz/targets.txt and ws_handshake_proptests::fuzz::TARGETS");
-        let manifest = std::fs::read_to_string(root().join("fuzz/Cargo.toml")).expect("fuzz/Cargo.toml");
-        for (name, features) in listed() {
-            assert!(root().join(format!("fuzz/fuzz_targets/{name}.rs")).is_file(), "no fuzz_targets/{name}.rs");
-            let bin = manifest.split("[[bin]]").find(|bin| bin.contains(&format!("name = \"{name}\"")));
-            let bin = bin.unwrap_or_else(|| panic!("no [[bin]] {name} in fuzz/Cargo.toml"));
-            let required = bin.lines().find_map(|line| line.strip_prefix("required-features = "));
-            let listed = (!features.is_empty()).then(|| format!("{:?}", features.split(' ').collect::<Vec<_>>()));
-            assert_eq!(required.map(str::to_owned), listed, "{name}: its features in fuzz/Cargo.toml");
+        // Each engine's manifest builds every listed target from the same
+        // file of fuzz/fuzz_targets/, with the same features.
+        for engine in Engine::ALL {
+            let dir = engine.fuzz_dir();
+            let manifest = std::fs::read_to_string(root().join(dir).join("Cargo.toml")).expect("Cargo.toml");
+            for (name, features) in listed() {
+                assert!(root().join(format!("fuzz/fuzz_targets/{name}.rs")).is_file(), "no fuzz_targets/{name}.rs");
+                let bin = manifest.split("[[bin]]").find(|bin| bin.contains(&format!("name = \"{name}\"")));
+                let bin = bin.unwrap_or_else(|| panic!("no [[bin]] {name} in {dir}/Cargo.toml"));
+                let path = bin.lines().find_map(|line| line.strip_prefix("path = ")).unwrap_or_default();
+                let file = root().join(dir).join(path.trim_matches('"'));
+                assert_eq!(
+                    file.canonicalize().ok(),
+                    root().join(format!("fuzz/fuzz_targets/{name}.rs")).canonicalize().ok(),
+                    "{name}: its file in {dir}/Cargo.toml"
+                );
+                let required = bin.lines().find_map(|line| line.strip_prefix("required-features = "));
+                let listed = (!features.is_empty()).then(|| format!("{:?}", features.split(' ').collect::<Vec<_>>()));
+                assert_eq!(required.map(str::to_owned), listed, "{name}: its features in {dir}/Cargo.toml");
+            }
         }
         assert_eq!(baselines(), ["bare_httparse"]);
     }

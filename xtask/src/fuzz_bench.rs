@@ -20,6 +20,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::engine::Engine;
 use crate::fuzz::{Fuzzer, MAX_LEN, listed};
 use crate::planted_bugs::{BUGS, Bug};
 use crate::root;
@@ -39,7 +40,7 @@ fn bench_dir() -> PathBuf {
 /// the table, and fails when a bug went undetected.
 pub fn fuzz_bench(only: &[String], budget: u64, seed: u64, stable: bool) -> Result<(), String> {
     let bugs = chosen(only)?;
-    let fuzzer = Fuzzer::new(stable)?;
+    let fuzzer = Fuzzer::new(stable, Engine::LibFuzzer)?;
     let tree = bench_dir().join("tree");
     let columns: Vec<&str> = listed().map(|(name, _)| name).chain([PROPERTIES]).collect();
     let budget = Duration::from_secs(budget);

@@ -1,7 +1,9 @@
 //! The workspace's commands, run as `cargo xtask <command>`:
 //!
 //! ```text
-//! cargo xtask fuzz [--target T]... [--time SECS] [--smoke] [--stable]   the main job
+//! cargo xtask fuzz [--target T]... [--time SECS] [--smoke] [--stable] [--engine NAME]
+//!                                                            the main job (NAME: libfuzzer, the default, or libafl)
+//! cargo xtask engines [--target T]... [--time SECS]          every engine on the same budget, compared
 //! cargo xtask corpus minimize [--target T]...                cmin each target's corpus
 //! cargo xtask corpus manifest                                write corpus/manifest.json
 //! cargo xtask replay FILE [--target T]                       one input through its target, on stable
@@ -18,8 +20,10 @@
 
 mod attack;
 mod bench;
+mod compare;
 mod conform;
 mod coverage;
+mod engine;
 mod fuzz;
 mod fuzz_bench;
 mod peers;
@@ -30,7 +34,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
 const USAGE: &str = "usage:
-  cargo xtask fuzz [--target T]... [--time SECS] [--smoke] [--stable]
+  cargo xtask fuzz [--target T]... [--time SECS] [--smoke] [--stable] [--engine libfuzzer|libafl]
+  cargo xtask engines [--target T]... [--time SECS]
   cargo xtask corpus minimize [--target T]...
   cargo xtask corpus manifest
   cargo xtask replay FILE [--target T]
@@ -121,7 +126,7 @@ fn run() -> Result<(), String> {
     let command = argv.next().unwrap_or_default();
     let mut with_value = vec![
         "--target", "--time", "--stall", "--slow", "--flood", "--mixed", "--echo", "--pid", "--only", "--fuzz",
-        "--bug", "--budget", "--seed",
+        "--bug", "--budget", "--seed", "--engine",
     ];
     // `coverage --fuzz` is a switch; `conform` and `peers` take `--fuzz SECS`.
     if command == "coverage" {
@@ -130,10 +135,18 @@ fn run() -> Result<(), String> {
     let args = Args::parse(argv, &with_value)?;
     match command.as_str() {
         "fuzz" => {
-            args.only(&["--target", "--time", "--smoke", "--stable"])?;
+            args.only(&["--target", "--time", "--smoke", "--stable", "--engine"])?;
             let smoke = args.has("--smoke");
             let time = args.number("--time", if smoke { fuzz::SMOKE_SECS } else { 60 })?;
-            fuzz::fuzz(&fuzz::targets(&args.values("--target"))?, time, args.has("--stable"))
+            let engine = match args.values("--engine").last() {
+                Some(name) => engine::Engine::parse(name)?,
+                None => engine::Engine::LibFuzzer,
+            };
+            fuzz::fuzz(&fuzz::targets(&args.values("--target"))?, time, args.has("--stable"), engine)
+        }
+        "engines" => {
+            args.only(&["--target", "--time"])?;
+            compare::engines(&fuzz::targets(&args.values("--target"))?, args.number("--time", 300)?)
         }
         "fuzz-bench" => {
             args.only(&["--bug", "--budget", "--seed", "--stable"])?;
