@@ -15,7 +15,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::root;
+use crate::{root, succeeds};
 
 /// A fuzzing engine the targets can be linked with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +80,28 @@ impl Engine {
                 "nightly Rust, a C++ compiler, libclang and clang's sanitizer headers \
                  (on Debian: apt-get install g++ libclang1-14 libclang-common-14-dev)"
             }
+        }
+    }
+
+    /// Installs the system packages the engine's build needs when they are
+    /// missing (Debian's, through apt-get, which needs root), as `cargo
+    /// xtask coverage` installs LLVM's tools.
+    pub fn install_packages(self) -> Result<(), String> {
+        let packages: &[&str] = match self {
+            Engine::LibFuzzer => return Ok(()),
+            Engine::LibAfl => &["g++", "libclang1-14", "libclang-common-14-dev"],
+        };
+        if succeeds(Command::new("dpkg").arg("-s").args(packages)) {
+            return Ok(());
+        }
+        eprintln!("the {} engine needs {}: apt-get install -y {}", self.name(), self.needs(), packages.join(" "));
+        // A fresh machine's package lists are empty: without the update,
+        // apt-get cannot find the packages.
+        let installed = succeeds(Command::new("apt-get").arg("update"))
+            && succeeds(Command::new("apt-get").args(["install", "-y"]).args(packages));
+        match installed {
+            true => Ok(()),
+            false => Err(format!("could not install {}; install them and run again", packages.join(" "))),
         }
     }
 

@@ -34,7 +34,7 @@ const LIST: &str = include_str!("../../fuzz/targets.txt");
 pub const SMOKE_SECS: u64 = 10;
 /// The largest input the fuzzers make: past the 8192-byte head limit, with
 /// room for a fault schedule.
-pub const MAX_LEN: &str = "-max_len=20000";
+pub const MAX_LEN: u64 = 20_000;
 
 /// The listed targets, in order, each with its features (empty for none).
 pub fn listed() -> impl Iterator<Item = (&'static str, &'static str)> {
@@ -102,6 +102,7 @@ impl Fuzzer {
                 engine.needs()
             ));
         }
+        engine.install_packages()?;
         // Another engine's runs are ended by `timeout` (GNU coreutils).
         if engine != Engine::LibFuzzer && !succeeds(Command::new("timeout").arg("--version")) {
             return Err(format!("the {} engine's runs need `timeout` from GNU coreutils", engine.name()));
@@ -313,17 +314,21 @@ pub fn run_target(fuzzer: &Fuzzer, target: &str, seconds: u64, work: &Path) -> R
         None => {
             let mut command = fuzzer.command("run", target);
             command.arg(&corpus).arg(&seeds).arg(root.join("corpus/cases")).arg("--");
-            command.arg(format!("-max_total_time={seconds}")).arg(MAX_LEN).arg("-timeout=10");
+            command.arg(format!("-max_total_time={seconds}")).arg(format!("-max_len={MAX_LEN}")).arg("-timeout=10");
             command.arg("-print_final_stats=1").arg(&dict).arg(&artifact_prefix);
             command
         }
         // LibAFL has neither `-max_total_time` nor `-max_len`: the run is
         // ended by SIGINT to the fuzzer and the process it forked, and its
-        // inputs may grow past 20,000 bytes.
+        // inputs may grow past 20,000 bytes. Its seeds are those libFuzzer
+        // would not cut short: a 2 MiB named case, run whole on every
+        // mutation, stalled it.
         Some(binary) => {
+            let short_seeds = work.join("seeds");
+            copy_short_files(&[&seeds, &root.join("corpus/cases")], &short_seeds)?;
             let mut command = Command::new("timeout");
             command.args(["--signal=INT", "--kill-after=30", &seconds.to_string()]).arg(binary);
-            command.arg(&corpus).arg(&seeds).arg(root.join("corpus/cases"));
+            command.arg(&corpus).arg(&short_seeds);
             command.arg("-timeout=10").arg(&dict).arg(&artifact_prefix);
             command
         }
@@ -357,6 +362,20 @@ pub fn run_target(fuzzer: &Fuzzer, target: &str, seconds: u64, work: &Path) -> R
         return Err(format!("{} run {target} failed:\n{}", fuzzer.engine.name(), tail.join("\n")));
     }
     Ok(stats)
+}
+
+/// Copies into `to`, afresh, the files of `folders` no longer than the
+/// fuzzers' largest input ([`MAX_LEN`]).
+fn copy_short_files(folders: &[&Path], to: &Path) -> Result<(), String> {
+    let _ = fs::remove_dir_all(to);
+    fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for file in folders.iter().flat_map(|folder| files(folder)) {
+        let short = fs::metadata(&file).is_ok_and(|meta| meta.is_file() && meta.len() <= MAX_LEN);
+        if let (true, Some(name)) = (short, file.file_name()) {
+            fs::copy(&file, to.join(name)).map_err(|e| format!("{}: {e}", file.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// The files in `folder`, sorted.
@@ -412,8 +431,12 @@ pub fn minimize(targets: &[String]) -> Result<(), String> {
             continue;
         }
         let before = count(&committed);
-        let status =
-            fuzzer.command("run", target).arg(&committed).arg(&working).args(["--", "-merge=1", MAX_LEN]).status();
+        let status = fuzzer
+            .command("run", target)
+            .arg(&committed)
+            .arg(&working)
+            .args(["--", "-merge=1", &format!("-max_len={MAX_LEN}")])
+            .status();
         if !status.is_ok_and(|status| status.success()) {
             return Err(format!("merging {target}'s working corpus failed"));
         }

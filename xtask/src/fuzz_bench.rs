@@ -220,7 +220,7 @@ fn fuzz_command(tree: &Path, target: &str, work: &Path, budget: Duration, seed: 
     fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
     let mut command = Command::new(binary(tree, target)?);
     command.arg(&corpus).arg(root().join("corpus").join(target)).arg(root().join("corpus/cases"));
-    command.arg(format!("-max_total_time={}", budget.as_secs())).arg(MAX_LEN).arg("-timeout=10");
+    command.arg(format!("-max_total_time={}", budget.as_secs())).arg(format!("-max_len={MAX_LEN}")).arg("-timeout=10");
     command.arg(format!("-seed={seed}")).arg(format!("-dict={}", root().join("fuzz/handshake.dict").display()));
     command.arg(format!("-artifact_prefix={}/", work.display()));
     Ok(command)
