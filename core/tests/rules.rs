@@ -526,3 +526,12 @@ fn the_longest_subprotocol_is_served() {
     let error = Config { protocols: &protocols, ..Config::default() }.validate().unwrap_err();
     assert_eq!(error, ws_handshake::ConfigError::ProtocolTooLong);
 }
+
+/// No head fits in 0 bytes, and a handshake would have nothing to read
+/// into while it needs more: `validate` refuses it, and 1 byte is enough.
+#[test]
+fn a_head_limit_of_zero_is_refused() {
+    let error = Config { max_head_len: 0, ..Config::default() }.validate().unwrap_err();
+    assert_eq!(error, ws_handshake::ConfigError::NoRoomForHead);
+    assert!(Config { max_head_len: 1, ..Config::default() }.validate().is_ok());
+}

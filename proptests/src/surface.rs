@@ -114,11 +114,7 @@ impl Surface {
         let (origins, protocols): (Vec<&str>, Vec<&str>) =
             (origins.iter().map(String::as_str).collect(), protocols.iter().map(String::as_str).collect());
         let config = Config {
-            // At least 1: with 0, a new handshake's `unfilled()` is empty
-            // while it still says `NeedMore`, and it answers 431 only at its
-            // first `filled` call, which the harness, skipping empty reads,
-            // never makes (see docs/FUZZING.md).
-            max_head_len: usize::from(self.config.max_head_len).max(1),
+            max_head_len: usize::from(self.config.max_head_len),
             max_headers: usize::from(self.config.max_headers),
             origin: match self.config.origin {
                 None => OriginPolicy::SameHost,
@@ -153,25 +149,28 @@ impl Surface {
     }
 }
 
-/// `config.validate()`, which must fail exactly when a subprotocol is not a
-/// token (RFC 9110 section 5.6.2) or is longer than [`MAX_PROTOCOL_LEN`],
-/// with the first such subprotocol's error, its text naming subprotocols.
-/// The defaults must be valid.
+/// `config.validate()`, which must fail exactly when `max_head_len` is 0
+/// (no head fits), or a subprotocol is not a token (RFC 9110 section 5.6.2)
+/// or is longer than [`MAX_PROTOCOL_LEN`], with the first such error, its
+/// text naming what is wrong. The defaults must be valid.
 fn validates(config: Config<'_>) -> Result<Option<ValidConfig<'_>>, String> {
     if Config::default().validate() != Ok(ValidConfig::default()) {
         return Err("the default configuration is not ValidConfig::default()".into());
     }
-    let expected = config.protocols.iter().find_map(|protocol| {
-        let token = !protocol.is_empty() && protocol.bytes().all(is_tchar);
-        match (token, protocol.len() > MAX_PROTOCOL_LEN) {
-            (false, _) => Some(ConfigError::ProtocolNotToken),
-            (true, true) => Some(ConfigError::ProtocolTooLong),
-            (true, false) => None,
-        }
+    let no_room = (config.max_head_len == 0).then_some((ConfigError::NoRoomForHead, "max_head_len"));
+    let expected = no_room.or_else(|| {
+        config.protocols.iter().find_map(|protocol| {
+            let token = !protocol.is_empty() && protocol.bytes().all(is_tchar);
+            match (token, protocol.len() > MAX_PROTOCOL_LEN) {
+                (false, _) => Some((ConfigError::ProtocolNotToken, "subprotocol")),
+                (true, true) => Some((ConfigError::ProtocolTooLong, "subprotocol")),
+                (true, false) => None,
+            }
+        })
     });
     match (config.validate(), expected) {
         (Ok(valid), None) if *valid == config => Ok(Some(valid)),
-        (Err(error), Some(expected)) if error == expected && error.to_string().contains("subprotocol") => Ok(None),
+        (Err(error), Some((expected, named))) if error == expected && error.to_string().contains(named) => Ok(None),
         (got, expected) => Err(format!("{config:?}: validate gives {got:?}, expected {expected:?}")),
     }
 }

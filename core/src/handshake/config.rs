@@ -94,6 +94,9 @@ impl<'a> Deref for ValidConfig<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
+    /// `max_head_len` is 0: no request head fits, and a handshake would
+    /// have no room to read into.
+    NoRoomForHead,
     /// An entry of `protocols` is not a token (RFC 9110 section 5.6.2), so no
     /// client could offer it.
     ProtocolNotToken,
@@ -104,6 +107,7 @@ pub enum ConfigError {
 impl core::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
+            ConfigError::NoRoomForHead => "max_head_len is 0: no request head fits",
             ConfigError::ProtocolNotToken => "a configured subprotocol is not a token",
             ConfigError::ProtocolTooLong => "a configured subprotocol is longer than MAX_PROTOCOL_LEN",
         })
@@ -116,6 +120,9 @@ impl std::error::Error for ConfigError {}
 impl<'a> Config<'a> {
     /// Checks the bounds that the rest of the crate relies on.
     pub fn validate(self) -> Result<ValidConfig<'a>, ConfigError> {
+        if self.max_head_len == 0 {
+            return Err(ConfigError::NoRoomForHead);
+        }
         for protocol in self.protocols {
             if !abnf::is_token(protocol.as_bytes()) {
                 return Err(ConfigError::ProtocolNotToken);
