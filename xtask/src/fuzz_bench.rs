@@ -328,3 +328,27 @@ fn table(columns: &[&str], rows: &[(&Bug, Vec<Found>)], budget: Duration) -> Str
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::reports_failure;
+
+    #[test]
+    fn failures_are_told_from_progress() {
+        let failures = [
+            "thread '<unnamed>' (12718) panicked at proptests/src/fuzz.rs:183:9:",
+            "==12718== ERROR: libFuzzer: deadly signal",
+            "==4242==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000011",
+            "==1== ERROR: libFuzzer: timeout after 10 seconds",
+            "test fully_flushed ... FAILED",
+        ];
+        let progress = [
+            "#524288\tpulse  cov: 1530 ft: 4011 corp: 783/61Kb exec/s: 17476 rss: 412Mb",
+            "INFO: Running with entropic power schedule (0xFF, 100).",
+            "test fully_flushed ... ok",
+            "Done 2319512 runs in 31 second(s)",
+        ];
+        assert!(failures.iter().all(|line| reports_failure(line)));
+        assert!(!progress.iter().any(|line| reports_failure(line)));
+    }
+}
