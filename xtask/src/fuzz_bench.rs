@@ -177,6 +177,10 @@ fn run_all(tree: &Path, bug: &Bug, columns: &[&str], budget: Duration, seed: u64
             fuzz_command(tree, name, &runs.join(name), budget, seed)?
         };
         let log = runs.join(format!("{name}.log"));
+        // A group of its own, so that stopping the properties' cargo stops
+        // the test binary it runs as well.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -271,8 +275,12 @@ fn take_reports(receiver: &mpsc::Receiver<(usize, Found)>, found: &mut [Found]) 
     }
 }
 
+/// Kills a run still going, with its process group: the properties' test
+/// binary is cargo's child, and outlives a cargo killed alone.
 fn stop_child(child: &mut Child) {
     if child.try_wait().ok().flatten().is_none() {
+        #[cfg(unix)]
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
         let _ = child.kill();
     }
 }
