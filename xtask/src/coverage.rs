@@ -11,7 +11,7 @@
 
 use std::process::Command;
 
-use crate::{ensure_cargo_tool, root, succeeds};
+use crate::{apt_install, ensure_cargo_tool, root, rustc_says, succeeds};
 
 /// What the summary covers: the core's sources only.
 const NOT_CORE: &str = r"(proptests|oracle|conform|xtask|fuzz|examples|tests|benches)/|\.cargo/registry";
@@ -52,24 +52,12 @@ pub fn coverage(fuzz: bool) -> Result<(), String> {
 /// `llvm-cov` and `llvm-profdata` of the LLVM version rustc was built with:
 /// `llvm-cov-N` from Debian's `llvm-N`, installed when missing and root.
 fn llvm_tools() -> Result<(String, String), String> {
-    let version = Command::new("rustc").arg("-vV").output().map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&version.stdout);
-    let major = text
-        .lines()
-        .find_map(|line| line.strip_prefix("LLVM version: "))
-        .and_then(|v| v.split('.').next())
-        .ok_or("rustc -vV names no LLVM version")?
-        .to_owned();
+    let version = rustc_says("LLVM version")?;
+    let major = version.split('.').next().unwrap_or_default();
     let (cov, profdata) = (format!("llvm-cov-{major}"), format!("llvm-profdata-{major}"));
     if !succeeds(Command::new(&cov).arg("--version")) {
         eprintln!("{cov} is missing: apt-get update && apt-get install -y llvm-{major}");
-        // A fresh machine's package lists are empty: without the update,
-        // apt-get cannot find the package.
-        let installed = succeeds(Command::new("apt-get").arg("update"))
-            && succeeds(Command::new("apt-get").args(["install", "-y", &format!("llvm-{major}")]));
-        if !installed {
-            return Err(format!("could not install llvm-{major}; install it and run again"));
-        }
+        apt_install(&[&format!("llvm-{major}")])?;
     }
     Ok((cov, profdata))
 }

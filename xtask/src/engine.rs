@@ -15,7 +15,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use crate::{root, succeeds};
+use crate::{apt_install, root, rustc_says, succeeds};
 
 /// A fuzzing engine the targets can be linked with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,14 +95,7 @@ impl Engine {
             return Ok(());
         }
         eprintln!("the {} engine needs {}: apt-get install -y {}", self.name(), self.needs(), packages.join(" "));
-        // A fresh machine's package lists are empty: without the update,
-        // apt-get cannot find the packages.
-        let installed = succeeds(Command::new("apt-get").arg("update"))
-            && succeeds(Command::new("apt-get").args(["install", "-y"]).args(packages));
-        match installed {
-            true => Ok(()),
-            false => Err(format!("could not install {}; install them and run again", packages.join(" "))),
-        }
+        apt_install(packages)
     }
 
     /// LibAFL's binary for `target`, to be run directly: it has no
@@ -110,9 +103,6 @@ impl Engine {
     /// the fuzzer and not cargo-fuzz. `None` for libFuzzer.
     pub fn binary(self, target: &str) -> Result<Option<PathBuf>, String> {
         let Some(dir) = self.target_dir() else { return Ok(None) };
-        let version = Command::new("rustc").args(["+nightly", "-vV"]).output().map_err(|e| format!("rustc: {e}"))?;
-        let text = String::from_utf8_lossy(&version.stdout);
-        let host = text.lines().find_map(|line| line.strip_prefix("host: ")).ok_or("rustc -vV: no host")?;
-        Ok(Some(dir.join(host).join("release").join(target)))
+        Ok(Some(dir.join(rustc_says("host")?).join("release").join(target)))
     }
 }

@@ -68,6 +68,28 @@ fn ensure_cargo_tool(subcommand: &str, package: &str) -> Result<(), String> {
     if installed.is_ok_and(|status| status.success()) { Ok(()) } else { Err(format!("could not install {package}")) }
 }
 
+/// What `rustc -vV` says after `field: ` (`host`, `LLVM version`).
+fn rustc_says(field: &str) -> Result<String, String> {
+    let output = Command::new("rustc").arg("-vV").output().map_err(|e| format!("rustc -vV: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    let prefix = format!("{field}: ");
+    let value = text.lines().find_map(|line| line.strip_prefix(prefix.as_str()));
+    value.map(str::to_owned).ok_or(format!("rustc -vV names no {field}"))
+}
+
+/// Installs Debian's `packages` with apt-get (which needs root), or says
+/// why it could not.
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    // A fresh machine's package lists are empty: without the update,
+    // apt-get cannot find the packages.
+    let installed = succeeds(Command::new("apt-get").arg("update"))
+        && succeeds(Command::new("apt-get").args(["install", "-y"]).args(packages));
+    match installed {
+        true => Ok(()),
+        false => Err(format!("could not install {}; install them and run again", packages.join(" "))),
+    }
+}
+
 /// The command line after the command word: flags with values, and the
 /// other words in order.
 struct Args {
