@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use crate::engine::Engine;
 use crate::fuzz::{Fuzzer, MAX_LEN, listed};
 use crate::planted_bugs::{BUGS, Bug};
-use crate::root;
+use crate::{root, rustc_says};
 
 /// The column of the property tests.
 const PROPERTIES: &str = "properties";
@@ -42,6 +42,8 @@ pub fn fuzz_bench(only: &[String], budget: u64, seed: u64, stable: bool) -> Resu
     let bugs = chosen(only)?;
     let fuzzer = Fuzzer::new(stable, Engine::LibFuzzer)?;
     let tree = bench_dir().join("tree");
+    // Where cargo-fuzz puts the scratch copy's target binaries.
+    let binaries = tree.join("fuzz/target").join(rustc_says("host")?).join("release");
     let columns: Vec<&str> = listed().map(|(name, _)| name).chain([PROPERTIES]).collect();
     let budget = Duration::from_secs(budget);
     let mut rows = Vec::new();
@@ -50,7 +52,7 @@ pub fn fuzz_bench(only: &[String], budget: u64, seed: u64, stable: bool) -> Resu
         sync_tree(&tree)?;
         plant(&tree, bug)?;
         build(&fuzzer, &tree)?;
-        let found = run_all(&tree, bug, &columns, budget, seed)?;
+        let found = run_all(&tree, &binaries, bug, &columns, budget, seed)?;
         eprintln!("    {}", shown(&columns, &found, budget));
         if let Some((column, _)) = first(&found, budget) {
             eprintln!("    first report: {}", found.get(column).map_or("", |f| f.what.as_str()));
@@ -116,6 +118,7 @@ fn plant(tree: &Path, bug: &Bug) -> Result<(), String> {
 fn build(fuzzer: &Fuzzer, tree: &Path) -> Result<(), String> {
     let features = listed().flat_map(|(_, features)| features.split_whitespace()).collect::<Vec<_>>().join(",");
     let mut fuzz = fuzzer.cargo(tree, "build");
+    fuzz.env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true");
     if !features.is_empty() {
         fuzz.args(["--features", &features]);
     }
@@ -123,8 +126,7 @@ fn build(fuzzer: &Fuzzer, tree: &Path) -> Result<(), String> {
     properties.arg("--no-run");
     let mut builds = Vec::new();
     for (what, mut command) in [("the fuzz targets", fuzz), ("the properties", properties)] {
-        let child =
-            command.env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true").stdout(Stdio::null()).stderr(Stdio::piped());
+        let child = command.stdout(Stdio::null()).stderr(Stdio::piped());
         builds.push((what, child.spawn().map_err(|e| format!("building {what}: {e}"))?));
     }
     for (what, child) in builds {
@@ -147,14 +149,6 @@ fn properties(tree: &Path) -> Command {
     command
 }
 
-/// The binary cargo-fuzz built for `target` in `tree`.
-fn binary(tree: &Path, target: &str) -> Result<PathBuf, String> {
-    let host = Command::new("rustc").arg("-vV").output().map_err(|e| format!("rustc -vV: {e}"))?;
-    let host = String::from_utf8_lossy(&host.stdout);
-    let triple = host.lines().find_map(|line| line.strip_prefix("host: ")).ok_or("rustc -vV names no host")?;
-    Ok(tree.join("fuzz/target").join(triple).join("release").join(target))
-}
-
 /// What one run showed: when it reported a failure (from its start), and
 /// the first line that said what failed.
 #[derive(Clone, Default)]
@@ -163,9 +157,17 @@ struct Found {
     what: String,
 }
 
-/// Starts every column's run against the planted bug, at once, and waits
-/// for each to fail or to spend its budget.
-fn run_all(tree: &Path, bug: &Bug, columns: &[&str], budget: Duration, seed: u64) -> Result<Vec<Found>, String> {
+/// Starts every column's run against the planted bug, at once (the
+/// properties in `tree`, the fuzz targets from `binaries`), and waits for
+/// each to fail or to spend its budget.
+fn run_all(
+    tree: &Path,
+    binaries: &Path,
+    bug: &Bug,
+    columns: &[&str],
+    budget: Duration,
+    seed: u64,
+) -> Result<Vec<Found>, String> {
     let runs = bench_dir().join("runs").join(bug.name);
     let _ = fs::remove_dir_all(&runs);
     let (sender, receiver) = mpsc::channel();
@@ -174,7 +176,7 @@ fn run_all(tree: &Path, bug: &Bug, columns: &[&str], budget: Duration, seed: u64
         let mut command = if name == PROPERTIES {
             properties(tree)
         } else {
-            fuzz_command(tree, name, &runs.join(name), budget, seed)?
+            fuzz_command(&binaries.join(name), name, &runs.join(name), budget, seed)?
         };
         let log = runs.join(format!("{name}.log"));
         // A group of its own, so that stopping the properties' cargo stops
@@ -202,12 +204,14 @@ fn run_all(tree: &Path, bug: &Bug, columns: &[&str], budget: Duration, seed: u64
     let stop = Instant::now() + budget + GRACE;
     while children.iter_mut().any(|(child, _)| child.try_wait().ok().flatten().is_none()) && Instant::now() < stop {
         thread::sleep(Duration::from_millis(50));
-        take_reports(&receiver, &mut found);
+        take_reports(receiver.try_iter(), &mut found);
     }
     for (child, _) in &mut children {
         stop_child(child);
     }
-    take_reports(&receiver, &mut found);
+    // Every watcher ends with its run's output, and a panic's report may
+    // come with its last line: wait for them all.
+    take_reports(receiver.iter(), &mut found);
     for ((child, started), (found, name)) in children.iter_mut().zip(found.iter_mut().zip(columns)) {
         let status = child.wait().map_err(|e| e.to_string())?;
         if found.after.is_none() && !status.success() && started.elapsed() < budget {
@@ -217,12 +221,12 @@ fn run_all(tree: &Path, bug: &Bug, columns: &[&str], budget: Duration, seed: u64
     Ok(found)
 }
 
-/// The fuzz target `target`'s binary, run for `budget` from the committed
+/// The fuzz target `target`'s `binary`, run for `budget` from the committed
 /// corpus and the named cases, its working corpus and crashes in `work`.
-fn fuzz_command(tree: &Path, target: &str, work: &Path, budget: Duration, seed: u64) -> Result<Command, String> {
+fn fuzz_command(binary: &Path, target: &str, work: &Path, budget: Duration, seed: u64) -> Result<Command, String> {
     let corpus = work.join("corpus");
     fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
-    let mut command = Command::new(binary(tree, target)?);
+    let mut command = Command::new(binary);
     command.arg(&corpus).arg(root().join("corpus").join(target)).arg(root().join("corpus/cases"));
     command.arg(format!("-max_total_time={}", budget.as_secs())).arg(format!("-max_len={MAX_LEN}")).arg("-timeout=10");
     command.arg(format!("-seed={seed}")).arg(format!("-dict={}", root().join("fuzz/handshake.dict").display()));
@@ -240,36 +244,37 @@ fn reports_failure(line: &str) -> bool {
 }
 
 /// Copies a run's output into its log and reports, once, the first line
-/// that reports a failure, with the time since the run started.
+/// that reports a failure, with the time since the run started; for a
+/// panic, the line after it, which holds its message.
 fn watch(output: impl Read, mut log: fs::File, started: Instant, column: usize, sender: &mpsc::Sender<(usize, Found)>) {
-    let mut lines = BufReader::new(output).lines().map_while(Result::ok);
+    let send = |found: Found| drop(sender.send((column, found)));
+    // A panic's report, until the line with its message arrives.
+    let mut panic: Option<Found> = None;
     let mut reported = false;
-    let mut waiting_for_message = None;
-    for line in lines.by_ref() {
+    for line in BufReader::new(output).lines().map_while(Result::ok) {
         let _ = writeln!(log, "{line}");
-        if let Some(after) = waiting_for_message.take() {
-            // A panic's message follows its "panicked at" line.
-            let _ = sender.send((column, Found { after: Some(after), what: line.trim().to_owned() }));
+        if let Some(found) = panic.take() {
+            send(Found { what: line.trim().to_owned(), ..found });
         } else if !reported && reports_failure(&line) {
             reported = true;
-            let after = started.elapsed();
-            let _ = sender.send((column, Found { after: Some(after), what: line.trim().to_owned() }));
-            if line.contains("panicked at") {
-                waiting_for_message = Some(after);
+            let found = Found { after: Some(started.elapsed()), what: line.trim().to_owned() };
+            match line.contains("panicked at") {
+                true => panic = Some(found),
+                false => send(found),
             }
         }
     }
+    if let Some(found) = panic {
+        send(found);
+    }
 }
 
-/// Takes in the reports sent so far: the earliest per column, with the
-/// most telling message.
-fn take_reports(receiver: &mpsc::Receiver<(usize, Found)>, found: &mut [Found]) {
-    while let Ok((column, report)) = receiver.try_recv() {
+/// Takes in `reports`: the earliest per column.
+fn take_reports(reports: impl Iterator<Item = (usize, Found)>, found: &mut [Found]) {
+    for (column, report) in reports {
         if let Some(slot) = found.get_mut(column) {
-            match slot.after {
-                Some(after) if report.after.is_some_and(|new| new > after) => {}
-                Some(_) => slot.what = report.what,
-                None => *slot = report,
+            if slot.after.is_none() || report.after < slot.after {
+                *slot = report;
             }
         }
     }
