@@ -15,7 +15,6 @@ mod refusal;
 mod request;
 mod response;
 mod rules;
-mod sha1;
 mod validate;
 mod words;
 

@@ -1,6 +1,13 @@
 //! The `Sec-WebSocket-Accept` value (RFC 6455 section 4.2.2).
+//!
+//! SHA-1's block compression is the `sha1` crate's: its SHA-NI path where
+//! the CPU has the instructions (found at run time), its software path
+//! otherwise. The key and the GUID are padded into blocks here rather than
+//! by the crate's hasher, which the no-panic proof (`cargo xtask proof`)
+//! cannot see through for a key of unknown length; the block function, on
+//! blocks of a fixed size, it can.
 
-use super::sha1;
+use sha1::block_api::compress;
 
 /// The GUID RFC 6455 section 1.3 appends to the client's key.
 pub const WEBSOCKET_GUID: &[u8; 36] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -10,6 +17,9 @@ pub const ACCEPT_KEY_LEN: usize = 28;
 
 /// The length of every key the handshake accepts: 16 bytes in base64.
 const KEY_LEN: usize = 24;
+
+/// SHA-1's initial hash value (FIPS 180-4 section 5.3.1).
+const SHA1_INITIAL: [u32; 5] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476, 0xc3d2_e1f0];
 
 /// Computes the `Sec-WebSocket-Accept` value for a `Sec-WebSocket-Key` value.
 ///
@@ -39,6 +49,9 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// base64 of a 20-byte digest (RFC 4648 section 4): six groups of three
 /// bytes as four characters each, then the last two bytes as three and one
 /// `=`.
+///
+/// Written here because no encoding API of the `base64` crate (its test
+/// reference) could be proven panic-free (`cargo xtask proof`).
 fn base64(digest: &[u8; 20]) -> [u8; ACCEPT_KEY_LEN] {
     let mut out = [b'='; ACCEPT_KEY_LEN];
     for (bytes, chars) in digest.chunks(3).zip(out.chunks_exact_mut(4)) {
@@ -62,9 +75,8 @@ fn sha1_of_key_and_guid(key: &[u8; KEY_LEN]) -> [u8; 20] {
     if let Some(slot) = first.first_chunk_mut::<KEY_LEN>() {
         *slot = *key;
     }
-    let mut state = sha1::INITIAL;
-    sha1::compress(&mut state, &first);
-    sha1::compress(&mut state, &second);
+    let mut state = SHA1_INITIAL;
+    compress(&mut state, &[first, second]);
     digest(state)
 }
 
@@ -78,13 +90,13 @@ fn sha1_of_any_key_and_guid(key: &[u8]) -> [u8; 20] {
     let blocks = len.saturating_add(1 + 8).saturating_add(zeros) / 64;
     let padded = key.iter().chain(WEBSOCKET_GUID).copied().chain([0x80]);
     let mut bytes = padded.chain(core::iter::repeat_n(0, zeros)).chain(bits);
-    let mut state = sha1::INITIAL;
+    let mut state = SHA1_INITIAL;
     for _ in 0..blocks {
         let mut block = [0; 64];
         for (slot, byte) in block.iter_mut().zip(&mut bytes) {
             *slot = byte;
         }
-        sha1::compress(&mut state, &block);
+        compress(&mut state, core::slice::from_ref(&block));
     }
     digest(state)
 }
