@@ -21,6 +21,8 @@ mod blocking_server;
 mod server;
 #[path = "../examples/common/settings.rs"]
 mod settings;
+#[path = "../examples/echo_server/tls.rs"]
+mod tls;
 
 mod common;
 
@@ -53,17 +55,19 @@ fn defaults() -> Settings {
 /// port, and returns their names and addresses.
 fn start(settings: Settings) -> [(&'static str, SocketAddr); 2] {
     let settings: &'static Settings = Box::leak(Box::new(settings));
-    let (tokio_addr, _) = start_tokio(settings, std::future::pending());
+    let (tokio_addr, _) = start_tokio(settings, None, std::future::pending());
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
     let blocking_addr = listener.local_addr().expect("local address");
     thread::spawn(move || blocking_server::serve(listener, settings, 64));
     [("tokio", tokio_addr), ("blocking", blocking_addr)]
 }
 
-/// Starts the tokio echo server, which shuts down when `shutdown` resolves;
-/// returns its address and a channel that receives once `serve` returned.
+/// Starts the tokio echo server, serving TLS with `tls`, which shuts down
+/// when `shutdown` resolves; returns its address and a channel that receives
+/// once `serve` returned.
 fn start_tokio(
     settings: &'static Settings,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> (SocketAddr, mpsc::Receiver<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
@@ -75,7 +79,7 @@ fn start_tokio(
         runtime.block_on(async {
             listener.set_nonblocking(true).expect("a non-blocking listener");
             let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
-            server::serve(listener, settings, 64, shutdown).await;
+            server::serve(listener, settings, 64, tls, shutdown).await;
         });
         let _ = done.send(());
     });
@@ -597,7 +601,7 @@ fn shutdown_delivers_what_is_in_flight() {
     let mut settings = defaults();
     settings.limits.handshake_timeout = Duration::from_secs(1);
     let (stop, stopping) = tokio::sync::oneshot::channel::<()>();
-    let (addr, returned) = start_tokio(Box::leak(Box::new(settings)), async {
+    let (addr, returned) = start_tokio(Box::leak(Box::new(settings)), None, async {
         let _ = stopping.await;
     });
     let mut stalled = connect(addr);
@@ -615,4 +619,59 @@ fn shutdown_delivers_what_is_in_flight() {
     assert!(started.elapsed() >= Duration::from_millis(900), "answered after {:?}", started.elapsed());
     returned.recv_timeout(Duration::from_secs(10)).expect("serve returns once every connection ended");
     assert!(TcpStream::connect(addr).is_err(), "still accepting after the shutdown");
+}
+
+/// The tokio echo server with `--tls-cert` and `--tls-key` for a
+/// certificate of 127.0.0.1 made here, loaded from its PEM files as the
+/// server's command line loads them; returns its address and the
+/// certificate's file, for a client to trust. `test` names the folder the
+/// files go to, one per test, since tests run at once.
+fn start_tls(test: &str) -> (SocketAddr, PathBuf) {
+    let made = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("a certificate");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("tls-{test}"));
+    std::fs::create_dir_all(&dir).expect("a folder for the certificate");
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, made.cert.pem()).expect("write the certificate");
+    std::fs::write(&key, made.signing_key.serialize_pem()).expect("write the key");
+    let acceptor = tls::acceptor(&cert, &key).expect("the certificate and key load");
+    let (addr, _) = start_tokio(Box::leak(Box::new(defaults())), Some(acceptor), std::future::pending());
+    (addr, cert)
+}
+
+/// Python's websockets over `wss://`, trusting the certificate, gets its
+/// text and binary messages echoed through TLS.
+#[test]
+fn python_websockets_client_echoes_over_tls() {
+    let (addr, cert) = start_tls("wss-echo");
+    let mut command = Command::new("python3");
+    command.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/echo_client.py"));
+    command.arg(format!("wss://{addr}/chat")).arg(&cert).env("PYTHONPATH", peers().join("python"));
+    let (succeeded, shown) = run_bounded(command, "echo_client.py over wss");
+    assert!(succeeded && shown.trim() == "ok", "echo_client.py over wss: {shown}");
+}
+
+/// A plain-text handshake sent to the TLS port gets what rustls answers to
+/// bytes that are no TLS record, then the end of the connection, well
+/// within the read timeout: never a 101, never a hang.
+#[test]
+fn plain_text_to_the_tls_port_ends_without_a_hang() {
+    let (addr, _) = start_tls("plain-text");
+    let mut stream = connect(addr);
+    stream.write_all(&get(&[], &[])).expect("a plain-text handshake");
+    let started = Instant::now();
+    let mut received = Vec::new();
+    let ended = loop {
+        let mut buf = [0; 4096];
+        match stream.read(&mut buf) {
+            Ok(0) => break "end of stream",
+            Ok(n) if received.len() + n <= MAX_RECEIVED => received.extend_from_slice(&buf[..n]),
+            Ok(_) => panic!("more than {MAX_RECEIVED} bytes"),
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => break "reset",
+            Err(e) => panic!("after {:?} and {} bytes: {e}", started.elapsed(), received.len()),
+        }
+    };
+    assert!(started.elapsed() < IO_TIMEOUT, "ended ({ended}) after {:?}", started.elapsed());
+    assert!(!received.starts_with(b"HTTP/1.1 101"), "a 101 to a plain-text request: {received:?}");
+    // A TLS alert record (content type 21) or nothing at all.
+    assert!(received.is_empty() || received[0] == 21, "{ended} after {received:?}");
 }

@@ -7,18 +7,23 @@
 //! ```text
 //! cargo run --release -p ws-handshake --example echo_server -- \
 //!     --listen 127.0.0.1:9001 [--handshake-timeout SECS] [--allow-origin ORIGIN ...] \
-//!     [--protocol NAME ...] [--max-connections N] [--path PATH ...]
+//!     [--protocol NAME ...] [--max-connections N] [--path PATH ...] \
+//!     [--tls-cert FILE --tls-key FILE]
 //! ```
 //!
 //! Without `--allow-origin` the origin policy is `SameHost`. With `--path`,
-//! only those paths are served and any other gets `404 Not Found`. One log
-//! line per connection goes to standard error.
+//! only those paths are served and any other gets `404 Not Found`. With
+//! `--tls-cert` and `--tls-key` (PEM files: the certificate chain and its
+//! private key) it serves `wss://`: TLS over tokio-rustls, then the same
+//! handshake on the decrypted stream, TLS's own handshake bounded by the
+//! head deadline too. One log line per connection goes to standard error.
 
 #[path = "../common/cli.rs"]
 mod cli;
 mod server;
 #[path = "../common/settings.rs"]
 mod settings;
+mod tls;
 
 use std::io;
 use std::net::ToSocketAddrs;
@@ -37,8 +42,15 @@ const BACKLOG: u32 = 4096;
 const MAX_CONNECTIONS: usize = 16_384;
 
 fn main() -> ExitCode {
-    let args = match cli::parse_args("echo_server", MAX_CONNECTIONS) {
-        Ok(args) => args,
+    let (args, tls_files) = match cli::parse_args("echo_server", MAX_CONNECTIONS, true) {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let tls = match tls_files.map(|files| tls::acceptor(&files.cert, &files.key)).transpose() {
+        Ok(tls) => tls,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
@@ -78,7 +90,7 @@ fn main() -> ExitCode {
             Ok(addr) => eprintln!("listening on {addr}"),
             Err(e) => eprintln!("listening ({e})"),
         }
-        server::serve(listener, args.settings, args.max_connections, shutdown).await;
+        server::serve(listener, args.settings, args.max_connections, tls, shutdown).await;
         ExitCode::SUCCESS
     })
 }

@@ -6,9 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio::time::{sleep, timeout};
+use tokio_rustls::TlsAcceptor;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -29,13 +31,15 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
 /// Accepts connections until `shutdown` resolves, each in its own task, at
 /// most `max_connections` at once: beyond that, new connections wait in the
-/// listen backlog. Then stops accepting, closes open WebSockets with 1001
-/// (going away), and returns once every connection has ended: a handshake in
-/// flight still gets its answer, delivered and lingered.
+/// listen backlog. With `tls`, each connection's TLS handshake comes first.
+/// Then stops accepting, closes open WebSockets with 1001 (going away), and
+/// returns once every connection has ended: a handshake in flight still gets
+/// its answer, delivered and lingered.
 pub async fn serve(
     listener: TcpListener,
     settings: &'static Settings,
     max_connections: usize,
+    tls: Option<TlsAcceptor>,
     shutdown: impl Future<Output = ()>,
 ) {
     let max_connections = u32::try_from(max_connections).unwrap_or(u32::MAX).min(Semaphore::MAX_PERMITS as u32);
@@ -48,9 +52,9 @@ pub async fn serve(
             accepted = accept(&listener, &slots) => accepted,
         };
         let Some((slot, stream, peer)) = accepted else { continue };
-        let stopping = stopping.clone();
+        let (stopping, tls) = (stopping.clone(), tls.clone());
         tokio::spawn(async move {
-            settings::log(handle(stream, peer, settings, stopping).await);
+            settings::log(connection(tls, stream, peer, settings, stopping).await);
             drop(slot);
         });
     }
@@ -78,10 +82,10 @@ async fn accept(
     }
 }
 
-/// Runs the handshake on one connection and, once accepted, echoes every
-/// text and binary message until the client closes or the server stops.
-/// Returns the connection's log line: peer, outcome, status.
-pub async fn handle(
+/// Serves one connection: [`handle`] on the TCP stream, or with `tls` on the
+/// stream TLS decrypts. Returns the connection's log line.
+async fn connection(
+    tls: Option<TlsAcceptor>,
     stream: TcpStream,
     peer: SocketAddr,
     settings: &Settings,
@@ -90,6 +94,40 @@ pub async fn handle(
     if let Err(e) = stream.set_nodelay(true) {
         return format!("{peer} error - setting socket options: {e}");
     }
+    match tls {
+        // Boxed, so that TLS's state is not part of every plain connection's
+        // task.
+        Some(tls) => Box::pin(secure(tls, stream, peer, settings, stopping)).await,
+        None => handle(stream, peer, settings, stopping).await,
+    }
+}
+
+/// Runs TLS's handshake within the head deadline, then [`handle`] on the
+/// decrypted stream. A client that is not speaking TLS gets whatever rustls
+/// answers (an alert, or nothing) and the close.
+async fn secure(
+    tls: TlsAcceptor,
+    stream: TcpStream,
+    peer: SocketAddr,
+    settings: &Settings,
+    stopping: watch::Receiver<bool>,
+) -> String {
+    match timeout(settings.limits.handshake_timeout, tls.accept(stream)).await {
+        Ok(Ok(stream)) => handle(stream, peer, settings, stopping).await,
+        Ok(Err(e)) => format!("{peer} error - TLS: {e}"),
+        Err(_) => format!("{peer} error - TLS: no handshake within the head deadline"),
+    }
+}
+
+/// Runs the handshake on one connection and, once accepted, echoes every
+/// text and binary message until the client closes or the server stops.
+/// Returns the connection's log line: peer, outcome, status.
+async fn handle<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    peer: SocketAddr,
+    settings: &Settings,
+    stopping: watch::Receiver<bool>,
+) -> String {
     // A pending handshake's task holds this buffer, the socket and the
     // reading driver's state; what comes after the head is boxed, so that
     // the states of the response and the echo do not enlarge every task.
@@ -100,8 +138,8 @@ pub async fn handle(
 
 /// Answers a valid request and, once it is accepted, echoes. Returns the
 /// connection's log line.
-async fn answer(
-    read: Result<Pending<'_, TcpStream>, Error>,
+async fn answer<S: AsyncRead + AsyncWrite + Unpin>(
+    read: Result<Pending<'_, S>, Error>,
     peer: SocketAddr,
     settings: &Settings,
     stopping: watch::Receiver<bool>,
@@ -133,8 +171,8 @@ async fn answer(
 /// Sends every text and binary message back; returns how many it echoed once
 /// the client has closed, or once the server stopped and the closing
 /// handshake ended.
-async fn echo(
-    mut socket: WebSocketStream<TcpStream>,
+async fn echo<S: AsyncRead + AsyncWrite + Unpin>(
+    mut socket: WebSocketStream<S>,
     mut stopping: watch::Receiver<bool>,
 ) -> tungstenite::Result<usize> {
     // One wait for the whole connection, not one per message.
@@ -166,7 +204,7 @@ async fn echo(
 
 /// Starts the closing handshake with 1001 (going away) and reads until the
 /// client completes it, for at most [`CLOSE_TIMEOUT`].
-async fn close(mut socket: WebSocketStream<TcpStream>) -> tungstenite::Result<()> {
+async fn close<S: AsyncRead + AsyncWrite + Unpin>(mut socket: WebSocketStream<S>) -> tungstenite::Result<()> {
     let frame = CloseFrame { code: CloseCode::Away, reason: "the server is shutting down".into() };
     let closing = async {
         socket.close(Some(frame)).await?;

@@ -19,8 +19,9 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = match cli::parse_args("echo_server_blocking", 256) {
-        Ok(args) => args,
+    // This server takes no TLS options, so there are no TLS files.
+    let args = match cli::parse_args("echo_server_blocking", 256, false) {
+        Ok((args, _)) => args,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
