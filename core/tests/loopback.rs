@@ -557,13 +557,19 @@ fn run_bounded(mut command: Command, what: &str) -> (bool, String) {
 /// Runs a client script against both echo servers; each must print `ok`
 /// and exit 0.
 fn client_echoes(program: &str, script: &str, env: (&str, PathBuf)) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers").join(script);
     for (server, addr) in start(defaults()) {
-        let mut command = Command::new(program);
-        command.arg(&script).arg(format!("ws://{addr}/chat")).env(env.0, &env.1);
-        let (succeeded, shown) = run_bounded(command, &format!("{script:?} against the {server} server"));
-        assert!(succeeded && shown.trim() == "ok", "{script:?} against the {server} server: {shown}");
+        client_prints_ok(program, script, &[format!("ws://{addr}/chat")], &env, &format!("the {server} server"));
     }
+}
+
+/// Runs the client script `script` of `tests/peers/` with `args`; it must
+/// print `ok` and exit 0 (`against` names the server in a failure).
+fn client_prints_ok(program: &str, script: &str, args: &[String], env: &(&str, PathBuf), against: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers").join(script);
+    let mut command = Command::new(program);
+    command.arg(&script).args(args).env(env.0, &env.1);
+    let (succeeded, shown) = run_bounded(command, &format!("{script:?} against {against}"));
+    assert!(succeeded && shown.trim() == "ok", "{script:?} against {against}: {shown}");
 }
 
 /// `corpus/replay.py`, Python's standard library and `corpus/manifest.json`
@@ -643,11 +649,9 @@ fn start_tls(test: &str) -> (SocketAddr, PathBuf) {
 #[test]
 fn python_websockets_client_echoes_over_tls() {
     let (addr, cert) = start_tls("wss-echo");
-    let mut command = Command::new("python3");
-    command.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/echo_client.py"));
-    command.arg(format!("wss://{addr}/chat")).arg(&cert).env("PYTHONPATH", peers().join("python"));
-    let (succeeded, shown) = run_bounded(command, "echo_client.py over wss");
-    assert!(succeeded && shown.trim() == "ok", "echo_client.py over wss: {shown}");
+    let args = [format!("wss://{addr}/chat"), cert.display().to_string()];
+    let env = ("PYTHONPATH", peers().join("python"));
+    client_prints_ok("python3", "echo_client.py", &args, &env, "the tokio server over TLS");
 }
 
 /// A plain-text handshake sent to the TLS port gets what rustls answers to

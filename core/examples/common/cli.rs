@@ -35,8 +35,8 @@ const TLS_OPTIONS: &str = "[--tls-cert FILE --tls-key FILE]";
 /// `serves_tls` (the files come back if given). `Err` holds what to print:
 /// an error and the usage, or the usage alone for `--help`.
 pub fn parse_args(name: &str, max_connections: usize, serves_tls: bool) -> Result<(Args, Option<TlsFiles>), String> {
-    let tls_options = if serves_tls { TLS_OPTIONS } else { "" };
-    let usage = format!("usage: {name} --listen HOST:PORT {OPTIONS} {tls_options}");
+    let tls_options = if serves_tls { format!(" {TLS_OPTIONS}") } else { String::new() };
+    let usage = format!("usage: {name} --listen HOST:PORT {OPTIONS}{tls_options}");
     let fail = |message: String| format!("{message}\n{usage}");
     let (mut cert, mut key) = (None, None);
     let (mut listen, mut limits, mut paths) = (String::from("127.0.0.1:9001"), Limits::default(), Vec::new());
